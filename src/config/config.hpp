@@ -1,0 +1,63 @@
+// The effective configuration of one clawinit run: every option of SPEC.md "Command line",
+// already validated. Built by config/load.cpp from flags, CLAWINIT_* env, the YAML file and
+// defaults (in that precedence); read-only afterwards.
+#pragma once
+
+#include <chrono>
+#include <csignal>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace clawinit {
+
+using Duration = std::chrono::milliseconds;
+
+enum class OnCrash { never, on_failure, always };
+enum class KillScope { child, group };
+enum class LogFormat { text, json };
+enum class LogLevel { trace, debug, info, warn, error, off };
+
+// A user-facing configuration mistake, found before anything is spawned. main() prints
+// what() as one line and exits 2.
+struct ConfigError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+struct Config {
+    Duration grace{std::chrono::seconds(8)};
+    Duration drain_delay{0};
+    std::vector<int> restart_signals{SIGUSR1};
+    std::vector<int> restart_exit_codes{1};
+    std::optional<Duration> restart_timeout;  // unset: same as grace
+    OnCrash on_crash{OnCrash::never};
+    int max_restarts{5};
+    Duration restart_window{std::chrono::seconds(60)};
+    Duration backoff{std::chrono::seconds(1)};
+    Duration backoff_max{std::chrono::seconds(30)};
+    KillScope kill_scope{KillScope::group};
+    std::map<int, int> rewrite;  // received signal -> forwarded signal (0 drops it)
+    std::string probe_listen{"0.0.0.0:8899"};  // "off" disables the probe server
+    std::string ready_check;                   // empty: ready = child running
+    std::string live_check;
+    int live_failures{3};
+    Duration check_interval{std::chrono::seconds(2)};
+    Duration check_timeout{std::chrono::seconds(1)};
+    std::string state_dir;
+    std::string pid_file;
+    std::string user;  // USER[:GROUP], empty: unchanged
+    std::vector<std::string> env;  // K=V for the child, on top of clawinit's environment
+    std::map<int, int> remap_exit;
+    int pdeath_signal{0};
+    LogFormat log_format{LogFormat::text};
+    LogLevel log_level{LogLevel::info};
+
+    std::string config_file;            // where the YAML came from, if any
+    std::vector<std::string> command;   // COMMAND ARG...; from the CLI or the file's `command`
+
+    Duration effective_restart_timeout() const { return restart_timeout.value_or(grace); }
+};
+
+}  // namespace clawinit

@@ -1,0 +1,148 @@
+// help_text() and to_yaml() from config/load.hpp: both are generated from the option table,
+// so --help, the YAML keys and check-config's output cannot drift from the parser.
+#include <yaml-cpp/yaml.h>
+
+#include <sstream>
+
+#include "config/load.hpp"
+#include "config/options.hpp"
+
+namespace clawinit {
+namespace {
+
+constexpr std::string_view k_usage =
+    "Usage: clawinit [OPTIONS] [--] COMMAND [ARG...]     run COMMAND under supervision\n"
+    "       clawinit stop    [--wait] [--pid PID]        ask a running clawinit to stop (SIGTERM)\n"
+    "       clawinit restart [--wait] [--pid PID]        ask it to restart the gateway\n"
+    "       clawinit status  [--json] [--probe ADDR]     print the state of a running clawinit\n"
+    "       clawinit probe   live|ready|startup [--probe ADDR]   exit 0 if that probe passes\n"
+    "       clawinit check-config FILE                   validate FILE, print the effective "
+    "config\n"
+    "       clawinit --version | --help\n";
+
+constexpr std::string_view k_sources =
+    "Every option is also an environment variable CLAWINIT_<NAME> (--restart-signal:\n"
+    "CLAWINIT_RESTART_SIGNAL) and a key of the YAML config file (restart-signal: SIGUSR2).\n"
+    "Precedence: flag > env > file > default. A repeatable option given by a source replaces\n"
+    "what lower sources gave; repeated flags accumulate, an env value is a comma-separated list,\n"
+    "a YAML value may be a list. The file's `command` key (a list) is the default COMMAND.\n";
+
+constexpr std::string_view k_formats =
+    "Durations: 250ms, 8s, 2m, 1h, bare seconds (5), decimals (1.5s).\n"
+    "Signals: SIGUSR1, USR1, 10, SIGRTMIN+3, RTMAX-2.\n";
+
+constexpr std::size_t k_help_column = 32;
+constexpr std::size_t k_line_width = 100;
+
+std::string join(const std::vector<std::string>& values) {
+    std::string text;
+    for (const std::string& value : values) {
+        text += text.empty() ? value : ", " + value;
+    }
+    return text;
+}
+
+std::string default_text(const OptionSpec& option) {
+    if (!option.default_note.empty()) {
+        return std::string(option.default_note);
+    }
+    const std::vector<std::string> values = option.get(Config{});
+    return values.empty() ? "none" : join(values);
+}
+
+std::vector<std::string> words_of(std::string_view text) {
+    std::vector<std::string> words;
+    std::istringstream stream{std::string(text)};
+    for (std::string word; stream >> word;) {
+        words.push_back(word);
+    }
+    return words;
+}
+
+// Greedy word wrap of `words` (each kept whole); continuation lines start at the help column.
+void append_wrapped(std::string& out, std::string left, const std::vector<std::string>& words) {
+    if (left.size() + 1 >= k_help_column) {
+        out += left + "\n";
+        left.clear();
+    }
+    std::string line = left + std::string(k_help_column - left.size(), ' ');
+    bool line_has_words = false;
+    for (const std::string& word : words) {
+        if (line_has_words && line.size() + 1 + word.size() > k_line_width) {
+            out += line + "\n";
+            line = std::string(k_help_column, ' ');
+            line_has_words = false;
+        }
+        line += (line_has_words ? " " : "") + word;
+        line_has_words = true;
+    }
+    out += line + "\n";
+}
+
+std::string option_line_left(const OptionSpec& option) {
+    std::string left = option.short_flag != '\0' ? std::string("  -") + option.short_flag + ", --"
+                                                 : std::string("      --");
+    return left + std::string(option.name) + " " + std::string(option.placeholder);
+}
+
+template <typename Write>
+std::string emit(Write write) {
+    YAML::Emitter emitter;
+    write(emitter);
+    return emitter.c_str();
+}
+
+std::string yaml_list(const std::vector<std::string>& values) {
+    return emit([&](YAML::Emitter& out) {
+        out << YAML::Flow << YAML::BeginSeq;
+        for (const std::string& value : values) {
+            out << value;
+        }
+        out << YAML::EndSeq;
+    });
+}
+
+}  // namespace
+
+std::string help_text() {
+    std::string out(k_usage);
+    out += "\nOptions:\n";
+    for (const OptionSpec& option : option_table()) {
+        std::vector<std::string> words = words_of(option.help);
+        words.push_back((option.repeat == Repeat::many ? "[repeatable; default: " : "[default: ") +
+                        default_text(option) + "]");
+        append_wrapped(out, option_line_left(option), words);
+    }
+    append_wrapped(out, "  -h, --help", words_of("show this help and exit"));
+    append_wrapped(out, "  -V, --version", words_of("show the version and exit"));
+    out += "\n";
+    out += k_sources;
+    out += "\n";
+    out += k_formats;
+    return out;
+}
+
+std::string to_yaml(const Config& config) {
+    std::string out = "# clawinit configuration";
+    out += config.config_file.empty() ? "\n" : " (from " + config.config_file + ")\n";
+    for (const OptionSpec& option : option_table()) {
+        if (option.name == k_config_option) {
+            continue;
+        }
+        const std::string key(option.name);
+        const std::vector<std::string> values = option.get(config);
+        if (option.repeat == Repeat::many) {
+            out += key + ": " + yaml_list(values) + "\n";
+        } else if (values.empty()) {
+            out += "# " + key + ": (" + default_text(option) + ")\n";
+        } else {
+            out += key + ": " + emit([&](YAML::Emitter& e) { e << values.front(); }) + "\n";
+        }
+    }
+    if (!config.command.empty()) {
+        out += "command: " + yaml_list(config.command) + "\n";
+    }
+    return out;
+}
+
+}  // namespace clawinit

@@ -1,0 +1,104 @@
+#include "config/endpoint.hpp"
+
+#include <charconv>
+
+#include "config/value_error.hpp"
+
+namespace clawinit {
+namespace {
+
+constexpr std::string_view k_off = "off";
+constexpr std::string_view k_tcp_scheme = "tcp://";
+constexpr std::string_view k_http_scheme = "http://";
+constexpr std::string_view k_exec_prefix = "exec:";
+constexpr std::string_view k_check_usage = "use tcp://HOST:PORT, http://HOST:PORT/PATH or exec:CMD";
+
+[[noreturn]] void fail(std::string_view what, std::string_view text, std::string_view why) {
+    throw ValueError("bad " + std::string(what) + " '" + std::string(text) + "' (" +
+                     std::string(why) + ")");
+}
+
+bool has_space(std::string_view text) {
+    return text.find_first_of(" \t\r\n") != std::string_view::npos;
+}
+
+std::optional<std::uint16_t> parse_port(std::string_view digits) {
+    unsigned value = 0;
+    const char* end = digits.data() + digits.size();
+    const auto [ptr, ec] = std::from_chars(digits.data(), end, value);
+    if (digits.empty() || ec != std::errc{} || ptr != end || value < 1 || value > 65535) {
+        return std::nullopt;
+    }
+    return static_cast<std::uint16_t>(value);
+}
+
+// HOST:PORT as part of a larger value: errors quote `whole` and call it `what`.
+HostPort parse_host_port_in(std::string_view text, std::string_view what, std::string_view whole) {
+    const auto colon = text.rfind(':');
+    if (colon == std::string_view::npos) {
+        fail(what, whole, "use HOST:PORT or [IPV6]:PORT");
+    }
+    std::string_view host = text.substr(0, colon);
+    const auto port = parse_port(text.substr(colon + 1));
+    if (!port) {
+        fail(what, whole, "the port must be 1..65535");
+    }
+    if (host.starts_with('[')) {
+        if (!host.ends_with(']') || host.size() < 3) {
+            fail(what, whole, "an IPv6 address is written [ADDR]:PORT");
+        }
+        host = host.substr(1, host.size() - 2);
+    } else if (host.find(':') != std::string_view::npos) {
+        fail(what, whole, "an IPv6 address needs brackets: [ADDR]:PORT");
+    }
+    if (host.empty() || has_space(host) || host.find_first_of("[]/") != std::string_view::npos) {
+        fail(what, whole, "the host is missing or malformed");
+    }
+    return HostPort{std::string(host), *port};
+}
+
+}  // namespace
+
+HostPort parse_host_port(std::string_view text) {
+    return parse_host_port_in(text, "address", text);
+}
+
+std::optional<HostPort> parse_listen_address(std::string_view text) {
+    if (text == k_off) {
+        return std::nullopt;
+    }
+    return parse_host_port(text);
+}
+
+CheckTarget parse_check_target(std::string_view text) {
+    constexpr std::string_view what = "check";
+    CheckTarget target;
+    if (text.starts_with(k_exec_prefix)) {
+        target.kind = CheckKind::exec;
+        target.command = std::string(text.substr(k_exec_prefix.size()));
+        if (target.command.find_first_not_of(" \t") == std::string::npos) {
+            fail(what, text, "exec: needs a command");
+        }
+        return target;
+    }
+    std::string_view rest;
+    if (text.starts_with(k_tcp_scheme)) {
+        target.kind = CheckKind::tcp;
+        rest = text.substr(k_tcp_scheme.size());
+    } else if (text.starts_with(k_http_scheme)) {
+        target.kind = CheckKind::http;
+        rest = text.substr(k_http_scheme.size());
+        const auto slash = rest.find('/');
+        target.path = slash == std::string_view::npos ? "/" : std::string(rest.substr(slash));
+        rest = rest.substr(0, slash);
+        if (has_space(target.path)) {
+            fail(what, text, "the path must not contain spaces");
+        }
+    } else {
+        fail(what, text, k_check_usage);
+    }
+    target.address = parse_host_port_in(rest, what, text);
+    return target;
+}
+
+}  // namespace clawinit

@@ -1,0 +1,355 @@
+#include "config/options.hpp"
+
+#include <algorithm>
+#include <array>
+#include <iterator>
+#include <map>
+
+#include "config/duration.hpp"
+#include "config/endpoint.hpp"
+#include "config/signal_names.hpp"
+#include "config/values.hpp"
+
+namespace clawinit {
+namespace {
+
+constexpr std::array k_on_crash{Choice<OnCrash>{"never", OnCrash::never},
+                                Choice<OnCrash>{"on-failure", OnCrash::on_failure},
+                                Choice<OnCrash>{"always", OnCrash::always}};
+constexpr std::array k_kill_scope{Choice<KillScope>{"child", KillScope::child},
+                                  Choice<KillScope>{"group", KillScope::group}};
+constexpr std::array k_log_format{Choice<LogFormat>{"text", LogFormat::text},
+                                  Choice<LogFormat>{"json", LogFormat::json}};
+constexpr std::array k_log_level{
+    Choice<LogLevel>{"trace", LogLevel::trace}, Choice<LogLevel>{"debug", LogLevel::debug},
+    Choice<LogLevel>{"info", LogLevel::info},   Choice<LogLevel>{"warn", LogLevel::warn},
+    Choice<LogLevel>{"error", LogLevel::error}, Choice<LogLevel>{"off", LogLevel::off}};
+
+using Values = std::vector<std::string>;
+
+Values text_or_unset(const std::string& text) {
+    return text.empty() ? Values{} : Values{text};
+}
+
+template <typename T>
+void append_unique(std::vector<T>& list, T value) {
+    if (std::find(list.begin(), list.end(), value) == list.end()) {
+        list.push_back(value);
+    }
+}
+
+// Two mappings for the same source within one source of config contradict each other.
+void insert_mapping(std::map<int, int>& map, int from, int to, std::string (*name)(int)) {
+    const auto [it, inserted] = map.emplace(from, to);
+    if (!inserted && it->second != to) {
+        throw ValueError(name(from) + " is mapped twice (to " + name(it->second) + " and " +
+                         name(to) + ")");
+    }
+}
+
+std::string signal_or_zero_name(int signal) {
+    return signal == 0 ? "0" : signal_name(signal);
+}
+std::string number_name(int number) {
+    return std::to_string(number);
+}
+
+Values mapping_texts(const std::map<int, int>& map, std::string (*name)(int)) {
+    Values texts;
+    for (const auto& [from, to] : map) {
+        texts.push_back(name(from) + ":" + name(to));
+    }
+    return texts;
+}
+
+void set_env(Config& config, std::string_view text) {
+    const auto equals = text.find('=');
+    if (equals == std::string_view::npos || equals == 0) {
+        throw ValueError("bad variable '" + std::string(text) + "' (use KEY=VALUE)");
+    }
+    config.env.emplace_back(text);
+}
+
+void set_user(Config& config, std::string_view text) {
+    const auto colon = text.find(':');
+    const bool empty_part =
+        colon != std::string_view::npos && (colon == 0 || colon + 1 == text.size());
+    if (empty_part || text.find(':', colon + 1) != std::string_view::npos) {
+        throw ValueError("bad user '" + std::string(text) + "' (use USER or USER:GROUP)");
+    }
+    config.user = text;
+}
+
+void set_check(std::string* field, std::string_view text) {
+    if (!text.empty()) {
+        parse_check_target(text);
+    }
+    *field = text;
+}
+
+// Field accessors, instantiated per Config member, keep the table below one line per fact.
+template <Duration Config::*Field>
+void set_duration(Config& c, std::string_view v) {
+    c.*Field = duration_value(v);
+}
+
+template <Duration Config::*Field>
+void set_positive_duration(Config& c, std::string_view v) {
+    c.*Field = positive_duration_value(v);
+}
+
+template <Duration Config::*Field>
+Values get_duration(const Config& c) {
+    return {format_duration(c.*Field)};
+}
+
+template <int Config::*Field, int Minimum>
+void set_count(Config& c, std::string_view v) {
+    c.*Field = count_value(v, Minimum);
+}
+
+template <int Config::*Field>
+Values get_count(const Config& c) {
+    return {std::to_string(c.*Field)};
+}
+
+template <std::string Config::*Field>
+void set_text(Config& c, std::string_view v) {
+    c.*Field = v;
+}
+
+template <std::string Config::*Field>
+Values get_text(const Config& c) {
+    return text_or_unset(c.*Field);
+}
+
+template <auto Field, const auto& Choices>
+void set_choice(Config& c, std::string_view v) {
+    c.*Field = choice_value(v, Choices);
+}
+
+template <auto Field, const auto& Choices>
+Values get_choice(const Config& c) {
+    return {std::string(choice_name(c.*Field, Choices))};
+}
+
+void set_restart_signal(Config& c, std::string_view v) {
+    append_unique(c.restart_signals, restart_signal_value(v));
+}
+
+Values get_restart_signals(const Config& c) {
+    Values texts;
+    std::ranges::transform(c.restart_signals, std::back_inserter(texts), signal_name);
+    return texts;
+}
+
+void set_restart_exit_code(Config& c, std::string_view v) {
+    append_unique(c.restart_exit_codes, exit_code_value(v));
+}
+
+Values get_restart_exit_codes(const Config& c) {
+    Values texts;
+    std::ranges::transform(c.restart_exit_codes, std::back_inserter(texts), number_name);
+    return texts;
+}
+
+void set_restart_timeout(Config& c, std::string_view v) {
+    c.restart_timeout = duration_value(v);
+}
+
+Values get_restart_timeout(const Config& c) {
+    return c.restart_timeout ? Values{format_duration(*c.restart_timeout)} : Values{};
+}
+
+void set_rewrite(Config& c, std::string_view v) {
+    const auto [from, to] = pair_value(v, "SRC:DST, e.g. SIGTERM:SIGINT or SIGHUP:0");
+    insert_mapping(c.rewrite, receivable_signal_value(from), signal_or_zero_value(to),
+                   signal_or_zero_name);
+}
+
+Values get_rewrite(const Config& c) {
+    return mapping_texts(c.rewrite, signal_or_zero_name);
+}
+
+void set_remap_exit(Config& c, std::string_view v) {
+    const auto [from, to] = pair_value(v, "SRC:DST, exit codes 0..255, e.g. 143:0");
+    insert_mapping(c.remap_exit, exit_code_value(from), exit_code_value(to), number_name);
+}
+
+Values get_remap_exit(const Config& c) {
+    return mapping_texts(c.remap_exit, number_name);
+}
+
+void set_probe_listen(Config& c, std::string_view v) {
+    parse_listen_address(v);
+    c.probe_listen = v;
+}
+
+void set_ready_check(Config& c, std::string_view v) {
+    set_check(&c.ready_check, v);
+}
+void set_live_check(Config& c, std::string_view v) {
+    set_check(&c.live_check, v);
+}
+void set_pdeath_signal(Config& c, std::string_view v) {
+    c.pdeath_signal = signal_or_zero_value(v);
+}
+
+Values get_pdeath_signal(const Config& c) {
+    return c.pdeath_signal == 0 ? Values{} : Values{signal_name(c.pdeath_signal)};
+}
+
+void clear_restart_signals(Config& c) {
+    c.restart_signals.clear();
+}
+void clear_restart_exit_codes(Config& c) {
+    c.restart_exit_codes.clear();
+}
+void clear_rewrite(Config& c) {
+    c.rewrite.clear();
+}
+void clear_env(Config& c) {
+    c.env.clear();
+}
+void clear_remap_exit(Config& c) {
+    c.remap_exit.clear();
+}
+Values get_env(const Config& c) {
+    return c.env;
+}
+
+constexpr std::string_view k_url = "URL";
+
+// clang-format off
+constexpr std::array k_options{
+    OptionSpec{.name = k_config_option, .short_flag = 'c', .placeholder = "FILE",
+               .help = "YAML config file; its keys are the long option names",
+               .set = set_text<&Config::config_file>, .get = get_text<&Config::config_file>},
+    OptionSpec{.name = "grace", .placeholder = "D",
+               .help = "after forwarding the stop signal, wait D, then SIGKILL everything left",
+               .set = set_duration<&Config::grace>, .get = get_duration<&Config::grace>},
+    OptionSpec{.name = "drain-delay", .placeholder = "D",
+               .help = "on SIGTERM, report not-ready at once and wait D before forwarding it",
+               .set = set_duration<&Config::drain_delay>,
+               .get = get_duration<&Config::drain_delay>},
+    OptionSpec{.name = "restart-signal", .repeat = Repeat::many, .placeholder = "SIG",
+               .help = "a signal that requests an in-container restart",
+               .set = set_restart_signal, .clear = clear_restart_signals,
+               .get = get_restart_signals},
+    OptionSpec{.name = "restart-exit-code", .repeat = Repeat::many, .placeholder = "N",
+               .help = "an exit code that, after a restart signal, means \"restart me\"",
+               .set = set_restart_exit_code, .clear = clear_restart_exit_codes,
+               .get = get_restart_exit_codes},
+    OptionSpec{.name = "restart-timeout", .placeholder = "D",
+               .help = "give up a restart request if the child has not exited within D",
+               .default_note = "same as --grace",
+               .set = set_restart_timeout, .get = get_restart_timeout},
+    OptionSpec{.name = "on-crash", .placeholder = "never|on-failure|always",
+               .help = "what an exit without a restart request does (never: exit like the child)",
+               .set = set_choice<&Config::on_crash, k_on_crash>,
+               .get = get_choice<&Config::on_crash, k_on_crash>},
+    OptionSpec{.name = "max-restarts", .placeholder = "N",
+               .help = "crash restarts allowed per --restart-window; past it clawinit exits",
+               .set = set_count<&Config::max_restarts, 0>,
+               .get = get_count<&Config::max_restarts>},
+    OptionSpec{.name = "restart-window", .placeholder = "D",
+               .help = "the period the crash-restart budget is counted over",
+               .set = set_positive_duration<&Config::restart_window>,
+               .get = get_duration<&Config::restart_window>},
+    OptionSpec{.name = "backoff", .placeholder = "D",
+               .help = "delay before the first crash restart; it doubles on each one",
+               .set = set_duration<&Config::backoff>, .get = get_duration<&Config::backoff>},
+    OptionSpec{.name = "backoff-max", .placeholder = "D",
+               .help = "the longest crash-restart delay",
+               .set = set_duration<&Config::backoff_max>,
+               .get = get_duration<&Config::backoff_max>},
+    OptionSpec{.name = "kill-scope", .placeholder = "child|group",
+               .help = "send signals to the child's pid, or to its whole process group",
+               .set = set_choice<&Config::kill_scope, k_kill_scope>,
+               .get = get_choice<&Config::kill_scope, k_kill_scope>},
+    OptionSpec{.name = "rewrite", .repeat = Repeat::many, .placeholder = "SRC:DST",
+               .help = "forward signal SRC as DST; DST 0 drops it",
+               .set = set_rewrite, .clear = clear_rewrite, .get = get_rewrite},
+    OptionSpec{.name = "probe-listen", .placeholder = "ADDR:PORT|off",
+               .help = "address of the HTTP probe server ([::]:PORT for IPv6)",
+               .set = set_probe_listen, .get = get_text<&Config::probe_listen>},
+    OptionSpec{.name = "ready-check", .placeholder = k_url,
+               .help = "tcp://HOST:PORT, http://HOST:PORT/PATH (2xx/3xx passes) or exec:CMD",
+               .default_note = "none: ready = child running",
+               .set = set_ready_check, .get = get_text<&Config::ready_check>},
+    OptionSpec{.name = "live-check", .placeholder = k_url,
+               .help = "child liveness check, same forms as --ready-check",
+               .set = set_live_check, .get = get_text<&Config::live_check>},
+    OptionSpec{.name = "live-failures", .placeholder = "N",
+               .help = "failed live checks in a row before /health answers 503",
+               .set = set_count<&Config::live_failures, 1>,
+               .get = get_count<&Config::live_failures>},
+    OptionSpec{.name = "check-interval", .placeholder = "D",
+               .help = "period of the ready and live checks",
+               .set = set_positive_duration<&Config::check_interval>,
+               .get = get_duration<&Config::check_interval>},
+    OptionSpec{.name = "check-timeout", .placeholder = "D",
+               .help = "a check that takes longer fails",
+               .set = set_positive_duration<&Config::check_timeout>,
+               .get = get_duration<&Config::check_timeout>},
+    OptionSpec{.name = "state-dir", .placeholder = "DIR",
+               .help = "keep lifecycle state (state.json) in DIR, e.g. a volume",
+               .set = set_text<&Config::state_dir>, .get = get_text<&Config::state_dir>},
+    OptionSpec{.name = "pid-file", .placeholder = "FILE",
+               .help = "write clawinit's pid to FILE",
+               .set = set_text<&Config::pid_file>, .get = get_text<&Config::pid_file>},
+    OptionSpec{.name = "user", .placeholder = "USER[:GROUP]",
+               .help = "run the child as this user (names or numeric ids)",
+               .default_note = "unchanged",
+               .set = set_user, .get = get_text<&Config::user>},
+    OptionSpec{.name = "env", .repeat = Repeat::many, .placeholder = "K=V",
+               .help = "an extra environment variable for the child",
+               .set = set_env, .clear = clear_env, .get = get_env},
+    OptionSpec{.name = "remap-exit", .repeat = Repeat::many, .placeholder = "SRC:DST",
+               .help = "map clawinit's final exit code SRC to DST, e.g. 143:0",
+               .set = set_remap_exit, .clear = clear_remap_exit, .get = get_remap_exit},
+    OptionSpec{.name = "pdeath-signal", .placeholder = "SIG",
+               .help = "signal clawinit gets if its parent dies (subreaper use); 0: none",
+               .set = set_pdeath_signal, .get = get_pdeath_signal},
+    OptionSpec{.name = "log-format", .placeholder = "text|json",
+               .help = "format of clawinit's own log lines on stderr",
+               .set = set_choice<&Config::log_format, k_log_format>,
+               .get = get_choice<&Config::log_format, k_log_format>},
+    OptionSpec{.name = "log-level", .placeholder = "L",
+               .help = "trace, debug, info, warn, error or off",
+               .set = set_choice<&Config::log_level, k_log_level>,
+               .get = get_choice<&Config::log_level, k_log_level>},
+};
+// clang-format on
+
+}  // namespace
+
+std::span<const OptionSpec> option_table() {
+    return k_options;
+}
+
+const OptionSpec* find_option(std::string_view name) {
+    const auto it = std::ranges::find(k_options, name, &OptionSpec::name);
+    return it == k_options.end() ? nullptr : &*it;
+}
+
+const OptionSpec* find_short_option(char flag) {
+    const auto it = std::ranges::find(k_options, flag, &OptionSpec::short_flag);
+    return flag == '\0' || it == k_options.end() ? nullptr : &*it;
+}
+
+std::string env_var_name(const OptionSpec& option) {
+    std::string name = "CLAWINIT_";
+    for (char c : option.name) {
+        if (c == '-') {
+            name += '_';
+        } else if (c >= 'a' && c <= 'z') {
+            name += static_cast<char>(c - 'a' + 'A');
+        } else {
+            name += c;
+        }
+    }
+    return name;
+}
+
+}  // namespace clawinit

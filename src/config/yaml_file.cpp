@@ -1,0 +1,205 @@
+#include "config/yaml_file.hpp"
+
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <memory>
+
+#include "config/layer.hpp"
+#include "config/options.hpp"
+#include "config/value_error.hpp"
+
+namespace clawinit {
+namespace {
+
+constexpr std::string_view k_command_key = "command";
+
+struct CloseFile {
+    void operator()(std::FILE* file) const { std::fclose(file); }
+};
+
+std::string read_config_text(const std::string& path) {
+    const std::unique_ptr<std::FILE, CloseFile> file(std::fopen(path.c_str(), "rb"));
+    if (!file) {
+        throw ConfigError(path + ": cannot read: " + std::strerror(errno));
+    }
+    std::string text;
+    std::array<char, 64 * 1024> buffer;
+    while (const std::size_t count = std::fread(buffer.data(), 1, buffer.size(), file.get())) {
+        text.append(buffer.data(), count);
+        if (text.size() > k_max_config_file_size) {
+            throw ConfigError(path + ": cannot read: larger than 1 MiB, not a config file");
+        }
+    }
+    if (std::ferror(file.get())) {
+        throw ConfigError(path + ": cannot read: " + std::strerror(errno));
+    }
+    return text;
+}
+
+// Walks one parsed document; every error names the file and a 1-based position.
+class FileReader {
+public:
+    FileReader(const std::string& path, Config& config)
+        : m_path(path), m_config(config), m_layer(config) {}
+
+    void read_root(const YAML::Node& root) {
+        if (root.IsNull()) {
+            return;
+        }
+        if (!root.IsMap()) {
+            fail(root.Mark(), "the file must be a mapping of option names to values (see --help)");
+        }
+        std::map<std::string, int> first_lines;
+        for (const auto& entry : root) {
+            const YAML::Node& key = entry.first;
+            if (!key.IsScalar()) {
+                fail(key.Mark(), "keys must be option names (see --help)");
+            }
+            const std::string& name = key.Scalar();
+            const auto [first, inserted] = first_lines.emplace(name, key.Mark().line + 1);
+            if (!inserted) {
+                fail_key(key.Mark(), name,
+                         "given twice (first on line " + std::to_string(first->second) + ")");
+            }
+            read_entry(key, entry.second);
+        }
+    }
+
+    [[noreturn]] void fail(const YAML::Mark& mark, const std::string& message) const {
+        throw ConfigError(location(mark) + ": " + message);
+    }
+
+private:
+    std::string location(const YAML::Mark& mark) const {
+        return m_path + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
+    }
+
+    [[noreturn]] void fail_key(const YAML::Mark& mark, const std::string& key,
+                               const std::string& message) const {
+        fail(mark, "key '" + key + "': " + message);
+    }
+
+    void read_entry(const YAML::Node& key, const YAML::Node& value) {
+        const std::string& name = key.Scalar();
+        // A missing value ("grace:") has no position of its own; point at its key.
+        const YAML::Mark at = value.Mark().is_null() || value.IsNull() ? key.Mark() : value.Mark();
+        if (name == k_command_key) {
+            read_command(name, at, value);
+        } else {
+            read_option(option_for(key), name, at, value);
+        }
+    }
+
+    const OptionSpec& option_for(const YAML::Node& key) const {
+        const std::string& name = key.Scalar();
+        const OptionSpec* option = find_option(name);
+        if (option == nullptr) {
+            fail_key(key.Mark(), name, "unknown key" + suggestion(name));
+        }
+        if (option->name == k_config_option) {
+            fail_key(key.Mark(), name,
+                     "a config file cannot name another (use -c or CLAWINIT_CONFIG)");
+        }
+        return *option;
+    }
+
+    void read_option(const OptionSpec& option, const std::string& name, const YAML::Mark& at,
+                     const YAML::Node& value) {
+        if (value.IsNull()) {
+            fail_key(at, name, "has no value");
+        }
+        if (value.IsMap()) {
+            fail_key(at, name, "expects a value, not a mapping");
+        }
+        if (value.IsScalar()) {
+            assign(option, name, value);
+            return;
+        }
+        if (option.repeat == Repeat::once) {
+            fail_key(at, name, "takes one value, not a list");
+        }
+        m_layer.assign_empty(option);
+        for (const YAML::Node& item : value) {
+            if (!item.IsScalar()) {
+                fail_key(item.Mark().is_null() ? at : item.Mark(), name,
+                         "list items must be single values");
+            }
+            assign(option, name, item);
+        }
+    }
+
+    void assign(const OptionSpec& option, const std::string& name, const YAML::Node& scalar) {
+        try {
+            m_layer.assign(option, scalar.Scalar());
+        } catch (const ValueError& error) {
+            fail_key(scalar.Mark(), name, error.what());
+        }
+    }
+
+    void read_command(const std::string& name, const YAML::Mark& at, const YAML::Node& value) {
+        std::vector<std::string> command;
+        if (value.IsScalar()) {
+            command.push_back(value.Scalar());
+        } else if (value.IsSequence()) {
+            for (const YAML::Node& item : value) {
+                if (!item.IsScalar()) {
+                    fail_key(item.Mark().is_null() ? at : item.Mark(), name,
+                             "list items must be strings");
+                }
+                command.push_back(item.Scalar());
+            }
+        } else {
+            fail_key(at, name, "expects a list of strings (program and arguments)");
+        }
+        if (command.empty() || command.front().empty()) {
+            fail_key(at, name, "the program name is empty");
+        }
+        m_config.command = std::move(command);
+    }
+
+    // "restart_signal" is a likely slip for "restart-signal", so say so.
+    static std::string suggestion(std::string name) {
+        std::ranges::replace(name, '_', '-');
+        const OptionSpec* option = find_option(name);
+        if (option == nullptr || option->name == k_config_option) {
+            return " (see --help)";
+        }
+        return "; did you mean '" + name + "'?";
+    }
+
+    const std::string& m_path;
+    Config& m_config;
+    SourceLayer m_layer;
+};
+
+}  // namespace
+
+void apply_config_file(const std::string& path, Config& config) {
+    const std::string text = read_config_text(path);
+    FileReader reader(path, config);
+    std::vector<YAML::Node> documents;
+    try {
+        documents = YAML::LoadAll(text);
+    } catch (const YAML::DeepRecursion& error) {
+        reader.fail(error.mark, "nested too deeply to be a config file");
+    } catch (const YAML::ParserException& error) {
+        reader.fail(error.mark, "invalid YAML: " + error.msg);
+    } catch (const YAML::Exception& error) {
+        throw ConfigError(path + ": invalid YAML: " + error.msg);
+    }
+    if (documents.size() > 1) {
+        reader.fail(documents[1].Mark(), "a config file holds one YAML document, not several");
+    }
+    if (!documents.empty()) {
+        reader.read_root(documents.front());
+    }
+}
+
+}  // namespace clawinit

@@ -1,0 +1,88 @@
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "config/endpoint.hpp"
+#include "config/value_error.hpp"
+
+using namespace clawinit;
+
+TEST_CASE("parse_host_port: IPv4, names and bracketed IPv6") {
+    const HostPort v4 = parse_host_port("0.0.0.0:8899");
+    CHECK(v4.host == "0.0.0.0");
+    CHECK(v4.port == 8899);
+    CHECK(parse_host_port("localhost:1").port == 1);
+    CHECK(parse_host_port("gateway:65535").port == 65535);
+    const HostPort v6 = parse_host_port("[::]:8899");
+    CHECK(v6.host == "::");
+    CHECK(v6.port == 8899);
+    CHECK(parse_host_port("[fe80::1%eth0]:80").host == "fe80::1%eth0");
+}
+
+TEST_CASE("parse_host_port rejects bad addresses with the reason") {
+    struct Case {
+        const char* text;
+        const char* reason;
+    };
+    const Case cases[] = {
+        {"8899", "use HOST:PORT"},
+        {":8899", "host is missing"},
+        {"[]:8899", "IPv6 address is written"},
+        {"host:0", "port must be 1..65535"},
+        {"host:65536", "port must be 1..65535"},
+        {"host:", "port must be 1..65535"},
+        {"host:http", "port must be 1..65535"},
+        {"host:-1", "port must be 1..65535"},
+        {"::1:8899", "needs brackets"},
+        {"[::1:8899", "IPv6 address is written"},
+        {"my host:80", "host is missing or malformed"},
+        {"host/x:80", "host is missing or malformed"},
+    };
+    for (const Case& c : cases) {
+        CAPTURE(c.text);
+        const std::string quoted = std::string("bad address '") + c.text + "'";
+        CHECK_THROWS_WITH_AS(parse_host_port(c.text), doctest::Contains(quoted.c_str()),
+                             ValueError);
+        CHECK_THROWS_WITH_AS(parse_host_port(c.text), doctest::Contains(c.reason), ValueError);
+    }
+}
+
+TEST_CASE("parse_listen_address: off disables the probe server") {
+    CHECK_FALSE(parse_listen_address("off").has_value());
+    CHECK(parse_listen_address("127.0.0.1:9000")->port == 9000);
+    CHECK_THROWS_AS(parse_listen_address("OFF"), ValueError);
+    CHECK_THROWS_AS(parse_listen_address(""), ValueError);
+}
+
+TEST_CASE("parse_check_target: tcp, http and exec") {
+    const CheckTarget tcp = parse_check_target("tcp://127.0.0.1:18789");
+    CHECK(tcp.kind == CheckKind::tcp);
+    CHECK(tcp.address.host == "127.0.0.1");
+    CHECK(tcp.address.port == 18789);
+
+    const CheckTarget http = parse_check_target("http://localhost:18789/readyz?full=1");
+    CHECK(http.kind == CheckKind::http);
+    CHECK(http.address.host == "localhost");
+    CHECK(http.address.port == 18789);
+    CHECK(http.path == "/readyz?full=1");
+    CHECK(parse_check_target("http://[::1]:80").path == "/");
+    CHECK(parse_check_target("http://[::1]:80").address.host == "::1");
+
+    const CheckTarget exec = parse_check_target("exec:pg_isready -q");
+    CHECK(exec.kind == CheckKind::exec);
+    CHECK(exec.command == "pg_isready -q");
+}
+
+TEST_CASE("parse_check_target rejects malformed checks") {
+    const char* const cases[] = {
+        "",          "localhost:80",    "https://host:443/",  "tcp://host",
+        "tcp://:80", "tcp://host:80/x", "http://host/readyz", "http://host:99999/",
+        "exec:",     "exec:   ",        "http://host:80/a b", "udp://host:53",
+    };
+    for (const char* text : cases) {
+        CAPTURE(text);
+        const std::string quoted = std::string("bad check '") + text + "'";
+        CHECK_THROWS_WITH_AS(parse_check_target(text), doctest::Contains(quoted.c_str()),
+                             ValueError);
+    }
+}

@@ -1,0 +1,188 @@
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "config/yaml_file.hpp"
+
+using namespace clawinit;
+using namespace std::chrono_literals;
+
+namespace {
+
+class TempDir {
+public:
+    TempDir() {
+        std::string pattern =
+            (std::filesystem::temp_directory_path() / "clawinit-yaml-XXXXXX").string();
+        REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+        m_path = pattern;
+    }
+    ~TempDir() {
+        std::error_code ignored;
+        std::filesystem::remove_all(m_path, ignored);
+    }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+
+    std::string write(const std::string& name, const std::string& text) const {
+        const std::string path = (m_path / name).string();
+        std::ofstream(path) << text;
+        return path;
+    }
+
+    std::string path() const { return m_path.string(); }
+
+private:
+    std::filesystem::path m_path;
+};
+
+Config load(const std::string& path) {
+    Config config;
+    apply_config_file(path, config);
+    return config;
+}
+
+std::string error_of(const std::string& path) {
+    try {
+        load(path);
+    } catch (const ConfigError& error) {
+        return error.what();
+    }
+    return "(no error)";
+}
+
+}  // namespace
+
+TEST_CASE("empty and comment-only files change nothing") {
+    TempDir dir;
+    for (const char* text : {"", "# nothing yet\n", "---\n", "\n\n"}) {
+        CAPTURE(text);
+        const Config config = load(dir.write("c.yaml", text));
+        CHECK(config.grace == 8s);
+        CHECK(config.restart_signals == std::vector<int>{SIGUSR1});
+    }
+}
+
+TEST_CASE("a full file: scalars, lists, a scalar for a repeatable key, [] for none") {
+    TempDir dir;
+    const Config config = load(dir.write("c.yaml", R"(# OpenClaw 2026.9 with external supervision
+grace: 2m
+drain-delay: 5
+restart-signal: SIGUSR2
+restart-exit-code: [0, 1]
+on-crash: on-failure
+max-restarts: 10
+backoff: 1.5
+rewrite:
+  - SIGTERM:SIGINT
+  - "HUP:0"
+probe-listen: "[::]:8899"
+ready-check: http://127.0.0.1:18789/readyz
+env: []
+remap-exit: [143:0]
+log-format: json
+command: [openclaw, gateway, run]
+)"));
+    CHECK(config.grace == 2min);
+    CHECK(config.drain_delay == 5s);
+    CHECK(config.restart_signals == std::vector<int>{SIGUSR2});
+    CHECK(config.restart_exit_codes == std::vector<int>{0, 1});
+    CHECK(config.on_crash == OnCrash::on_failure);
+    CHECK(config.max_restarts == 10);
+    CHECK(config.backoff == 1500ms);
+    CHECK(config.rewrite == std::map<int, int>{{SIGHUP, 0}, {SIGTERM, SIGINT}});
+    CHECK(config.probe_listen == "[::]:8899");
+    CHECK(config.ready_check == "http://127.0.0.1:18789/readyz");
+    CHECK(config.env.empty());
+    CHECK(config.remap_exit == std::map<int, int>{{143, 0}});
+    CHECK(config.log_format == LogFormat::json);
+    CHECK(config.command == std::vector<std::string>{"openclaw", "gateway", "run"});
+}
+
+TEST_CASE("errors name file, 1-based line and column, and the key") {
+    TempDir dir;
+    struct Case {
+        const char* text;
+        const char* message;  // after "FILE:"
+    };
+    const Case cases[] = {
+        {"grace: 8s\nfoo: 1\n", "2:1: key 'foo': unknown key (see --help)"},
+        {"restart_signal: USR2\n",
+         "1:1: key 'restart_signal': unknown key; did you mean 'restart-signal'?"},
+        {"config: other.yaml\n",
+         "1:1: key 'config': a config file cannot name another (use -c or CLAWINIT_CONFIG)"},
+        {"grace: 1s\n\ngrace: 2s\n", "3:1: key 'grace': given twice (first on line 1)"},
+        {"log-level: info\n  # x\ngrace:   8x\n",
+         "3:10: key 'grace': bad duration '8x' (use 250ms, 8s, 2m or bare seconds)"},
+        {"restart-signal: [USR2,\n   SIGFOO]\n",
+         "2:4: key 'restart-signal': bad signal 'SIGFOO' (use a name like SIGUSR1 or USR1, "
+         "SIGRTMIN+N, or a number)"},
+        {"grace: [1s, 2s]\n", "1:8: key 'grace': takes one value, not a list"},
+        {"grace:\n  a: 1\n", "2:3: key 'grace': expects a value, not a mapping"},
+        {"env:\n  - A=1\n  - {B: 2}\n", "3:5: key 'env': list items must be single values"},
+        {"env:\n  - A=1\n  - [B=2]\n", "3:5: key 'env': list items must be single values"},
+        {"grace:\nbackoff: 1s\n", "1:1: key 'grace': has no value"},
+        {"grace: ~\n", "1:1: key 'grace': has no value"},
+        {"command: []\n", "1:10: key 'command': the program name is empty"},
+        {"command: ''\n", "1:10: key 'command': the program name is empty"},
+        {"command: {a: b}\n",
+         "1:10: key 'command': expects a list of strings (program and arguments)"},
+        {"command: [a, [b]]\n", "1:14: key 'command': list items must be strings"},
+        {"- grace\n", "1:1: the file must be a mapping of option names to values (see --help)"},
+        {"just a string\n",
+         "1:1: the file must be a mapping of option names to values (see --help)"},
+        {"? [a, b]\n: 1\n", "1:3: keys must be option names (see --help)"},
+        {"grace: 1s\n---\ngrace: 2s\n", "3:1: a config file holds one YAML document, not several"},
+        {"max-restarts: 1\nmax-restarts: x\n",
+         "2:1: key 'max-restarts': given twice (first on line 1)"},
+    };
+    for (const Case& c : cases) {
+        CAPTURE(c.text);
+        const std::string path = dir.write("c.yaml", c.text);
+        CHECK(error_of(path) == path + ":" + c.message);
+    }
+}
+
+TEST_CASE("YAML syntax errors give FILE:LINE:COL and the parser's message") {
+    TempDir dir;
+    const std::string unclosed = dir.write("u.yaml", "grace: 1s\nenv: [A=1, B=2\n");
+    CHECK(error_of(unclosed).starts_with(unclosed + ":3:1: invalid YAML: "));
+    const std::string bad_indent = dir.write("i.yaml", "grace: 1s\n  backoff: 2s\n");
+    CHECK(error_of(bad_indent).starts_with(bad_indent + ":2:10: invalid YAML: "));
+    const std::string two_colons = dir.write("t.yaml", "grace: 1s: 2s\n");
+    CHECK(error_of(two_colons) == two_colons + ":1:10: invalid YAML: illegal map value");
+}
+
+TEST_CASE("unreadable files") {
+    TempDir dir;
+    const std::string missing = dir.path() + "/missing.yaml";
+    CHECK(error_of(missing) == missing + ": cannot read: No such file or directory");
+    CHECK(error_of(dir.path()) == dir.path() + ": cannot read: Is a directory");
+    const std::string big = dir.write("big.yaml", "# " + std::string(k_max_config_file_size, 'x'));
+    CHECK(error_of(big) == big + ": cannot read: larger than 1 MiB, not a config file");
+}
+
+TEST_CASE("deeply nested documents are an error, not a crash") {
+    TempDir dir;
+    for (const char* open : {"[", "{", "- ", "a: ["}) {
+        CAPTURE(open);
+        std::string text;
+        for (int i = 0; i < 100'000; ++i) {
+            text += open;
+        }
+        const std::string path = dir.write("deep.yaml", text);
+        CHECK(error_of(path).starts_with(path + ":"));
+    }
+    const std::string nested = dir.write("n.yaml", "env: " + std::string(100'000, '[') + "\n");
+    CHECK(error_of(nested).find("nested too deeply") != std::string::npos);
+}
+
+TEST_CASE("anchors and aliases resolve like ordinary values") {
+    TempDir dir;
+    const Config config = load(dir.write("a.yaml", "grace: &t 20s\nrestart-timeout: *t\n"));
+    CHECK(config.grace == 20s);
+    CHECK(config.restart_timeout == 20s);
+}
