@@ -1,0 +1,366 @@
+#include "core/supervisor.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "config/duration.hpp"
+#include "config/signal_names.hpp"
+#include "core/exit_code.hpp"
+
+namespace clawinit {
+
+const char* phase_name(Phase phase) {
+    switch (phase) {
+        case Phase::starting: return "starting";
+        case Phase::running: return "running";
+        case Phase::backoff: return "backoff";
+        case Phase::draining: return "draining";
+        case Phase::stopping: return "stopping";
+        case Phase::finishing: return "finishing";
+        case Phase::exited: return "exited";
+    }
+    return "unknown";
+}
+
+namespace {
+
+bool is_stop_signal(int signo) { return signo == SIGTERM || signo == SIGINT || signo == SIGQUIT; }
+
+std::string command_line(const std::vector<std::string>& command) {
+    std::string line;
+    for (const auto& arg : command) {
+        if (!line.empty()) line += ' ';
+        line += arg;
+    }
+    return line;
+}
+
+void log(Actions& out, LogLevel level, std::string message) {
+    out.emplace_back(Log{level, std::move(message)});
+}
+
+}  // namespace
+
+Supervisor::Supervisor(Config config) : m_config(std::move(config)) {}
+
+Actions Supervisor::handle(const Event& event, Time now) {
+    Actions out;
+    if (m_phase == Phase::exited) return out;
+    std::visit([&](const auto& e) { on(e, now, out); }, event);
+    return out;
+}
+
+// ---- events -------------------------------------------------------------------------------
+
+void Supervisor::on(const Start&, Time, Actions& out) { spawn(out); }
+
+void Supervisor::on(const Spawned& event, Time now, Actions& out) {
+    m_child_pid = event.pid;
+    m_child_started_at = now;
+    m_phase = Phase::running;
+    log(out, LogLevel::info,
+        fmt::format("spawned pid={} command=\"{}\"{}", event.pid, command_line(m_config.command),
+                    m_restarting ? " (restart)" : ""));
+    m_restarting = false;
+    out.emplace_back(SaveState{});
+}
+
+void Supervisor::on(const SpawnFailed& event, Time now, Actions& out) {
+    // Exec failures are never retried: a missing binary does not appear by waiting, and a
+    // restart loop would only hide the one line that says what is wrong.
+    const std::string what = m_config.command.empty() ? "" : m_config.command.front();
+    log(out, LogLevel::error,
+        fmt::format("cannot run '{}': {}", what, std::strerror(event.error)));
+    m_restarting = false;
+    enter_finishing(exec_failure_exit_code(event.error), now, out);
+}
+
+void Supervisor::on(const SignalReceived& event, Time now, Actions& out) {
+    const int signo = event.signo;
+    if (is_stop_signal(signo)) {
+        begin_stop(signo, now, out);
+        return;
+    }
+    if (is_restart_signal(signo)) {
+        request_restart(signo, now, out);
+        return;
+    }
+    if (m_child_pid == 0) {
+        log(out, LogLevel::debug,
+            fmt::format("{} not forwarded: no child is running", signal_name(signo)));
+        return;
+    }
+    forward(signo, out);
+}
+
+void Supervisor::on(const ChildExited& event, Time now, Actions& out) {
+    const int code = exit_code_from_wait_status(event.wait_status);
+    if (code < 0) return;  // stopped or continued: still our child
+    const int pid = std::exchange(m_child_pid, 0);
+    m_stats.last_exit = code;
+    ++m_stats.exits[code];
+    log(out, LogLevel::info, fmt::format("child pid={} exited with code {}", pid, code));
+
+    if (m_phase == Phase::stopping || m_phase == Phase::draining) {
+        enter_finishing(code, now, out);
+        return;
+    }
+    const bool restart_requested = m_restart_pending && now <= m_restart_deadline;
+    m_restart_pending = false;
+    if (restart_requested && is_restart_code(code)) {
+        ++m_stats.restarts_signal;
+        log(out, LogLevel::info,
+            fmt::format("restarting: restart signal answered with exit code {}", code));
+        m_restarting = true;
+        disarm(out);
+        spawn(out);
+        return;
+    }
+    after_crash(code, now, out);
+}
+
+void Supervisor::on(const TimerFired&, Time now, Actions& out) {
+    // A timer that was replaced may still fire once; only the current deadline counts.
+    if (!m_deadline || now < *m_deadline) return;
+    m_deadline.reset();
+    switch (m_phase) {
+        case Phase::running:
+            if (m_restart_pending) {
+                m_restart_pending = false;
+                log(out, LogLevel::warn,
+                    fmt::format("restart request expired: child pid={} did not exit within {}",
+                                m_child_pid,
+                                format_duration(m_config.effective_restart_timeout())));
+            }
+            break;
+        case Phase::draining: forward_stop(now, out); break;
+        case Phase::backoff:
+            ++m_stats.restarts_crash;
+            m_restarting = true;
+            spawn(out);
+            break;
+        case Phase::stopping:
+        case Phase::finishing:
+            // One deadline for the whole stop: whatever is left when the grace runs out is
+            // killed, the child and every descendant alike.
+            m_killed = true;
+            log(out, LogLevel::warn,
+                fmt::format("grace period {} expired: sending SIGKILL to {}",
+                            format_duration(m_config.grace),
+                            m_child_pid ? fmt::format("child pid={} and every other process",
+                                                      m_child_pid)
+                                        : std::string("every remaining process")));
+            if (m_child_pid) out.emplace_back(Kill{SIGKILL, m_child_pid, child_target()});
+            out.emplace_back(Kill{SIGKILL, 0, Target::descendants});
+            break;
+        case Phase::starting:
+        case Phase::exited: break;
+    }
+}
+
+void Supervisor::on(const ChildrenGone&, Time now, Actions& out) {
+    if (m_phase != Phase::finishing) return;
+    m_phase = Phase::exited;
+    disarm(out);
+    const int code = remap_exit_code(m_final_code, m_config.remap_exit);
+    if (m_stop_requested) {
+        const auto took = std::chrono::duration_cast<Duration>(now - m_stop_started);
+        m_stats.last_stop_duration = took;
+        m_stats.last_stop_killed = m_killed;
+        log(out, LogLevel::info,
+            fmt::format("stopped in {}ms{}; exiting with code {}", took.count(),
+                        m_killed ? " (SIGKILL was needed)" : "", code));
+    } else {
+        log(out, LogLevel::info, fmt::format("exiting with code {}", code));
+    }
+    out.emplace_back(SaveState{});
+    out.emplace_back(Exit{code});
+}
+
+// ---- transitions --------------------------------------------------------------------------
+
+void Supervisor::begin_stop(int signo, Time now, Actions& out) {
+    switch (m_phase) {
+        case Phase::running:
+        case Phase::starting:
+            m_stop_requested = true;
+            m_stop_signal = signo;
+            m_stop_started = now;
+            m_restart_pending = false;  // a stop wins over a restart in flight
+            log(out, LogLevel::info,
+                fmt::format("Graceful shutdown initiated ({})", signal_name(signo)));
+            out.emplace_back(SaveState{});
+            if (m_config.drain_delay.count() > 0) {
+                m_phase = Phase::draining;
+                log(out, LogLevel::info,
+                    fmt::format("draining: not ready; forwarding {} in {}", signal_name(signo),
+                                format_duration(m_config.drain_delay)));
+                arm(now + m_config.drain_delay, out);
+            } else {
+                forward_stop(now, out);
+            }
+            break;
+        case Phase::draining:
+            // Asked twice: the operator does not want to wait for the drain.
+            m_stop_signal = signo;
+            forward_stop(now, out);
+            break;
+        case Phase::stopping:
+            // Forward again (a second Ctrl-C), but the grace deadline stays where it is.
+            if (m_child_pid) forward(signo, out);
+            break;
+        case Phase::backoff:
+            m_stop_requested = true;
+            m_stop_signal = signo;
+            m_stop_started = now;
+            log(out, LogLevel::info,
+                fmt::format("Graceful shutdown initiated ({}) during backoff: no restart",
+                            signal_name(signo)));
+            enter_finishing(m_stats.last_exit.value_or(0), now, out);
+            break;
+        case Phase::finishing:
+        case Phase::exited:
+            log(out, LogLevel::debug,
+                fmt::format("{} ignored: already shutting down", signal_name(signo)));
+            break;
+    }
+}
+
+void Supervisor::forward_stop(Time now, Actions& out) {
+    m_phase = Phase::stopping;
+    if (m_child_pid) forward(m_stop_signal, out);
+    m_grace_deadline = now + m_config.grace;
+    arm(*m_grace_deadline, out);
+}
+
+void Supervisor::request_restart(int signo, Time now, Actions& out) {
+    if (m_phase != Phase::running) {
+        // During a stop a restart would be undone at once; with no child there is nothing to
+        // ask. Dropping it keeps "never restart after a stop signal" and the crash budget.
+        log(out, LogLevel::info,
+            fmt::format("{} ignored: child is not running ({})", signal_name(signo),
+                        phase_name(m_phase)));
+        return;
+    }
+    if (m_restart_pending) {
+        // The child already has its restart request; asking again would only interrupt its
+        // state save. A burst of requests is one restart.
+        log(out, LogLevel::debug,
+            fmt::format("{} coalesced: a restart is already pending", signal_name(signo)));
+        return;
+    }
+    log(out, LogLevel::info,
+        fmt::format("restart requested ({}): child pid={} has {} to exit", signal_name(signo),
+                    m_child_pid, format_duration(m_config.effective_restart_timeout())));
+    forward(signo, out);
+    m_restart_pending = true;
+    m_restart_deadline = now + m_config.effective_restart_timeout();
+    arm(m_restart_deadline, out);
+}
+
+void Supervisor::after_crash(int code, Time now, Actions& out) {
+    const bool policy_restarts = m_config.on_crash == OnCrash::always ||
+                                 (m_config.on_crash == OnCrash::on_failure && code != 0);
+    if (!policy_restarts) {
+        enter_finishing(code, now, out);
+        return;
+    }
+    while (!m_crash_restarts.empty() && now - m_crash_restarts.front() >= m_config.restart_window)
+        m_crash_restarts.pop_front();
+    if (static_cast<int>(m_crash_restarts.size()) >= m_config.max_restarts) {
+        m_budget_spent = true;
+        log(out, LogLevel::error,
+            fmt::format("giving up: {} restarts within {}; exiting with the child's code {}",
+                        m_crash_restarts.size(), format_duration(m_config.restart_window), code));
+        enter_finishing(code, now, out);
+        return;
+    }
+    // A child that stayed up for a whole window was healthy: its crash starts a new series.
+    if (m_child_started_at && now - *m_child_started_at >= m_config.restart_window)
+        m_consecutive_crashes = 0;
+    Duration delay = m_config.backoff;
+    for (int i = 0; i < m_consecutive_crashes && delay < m_config.backoff_max; ++i) delay *= 2;
+    delay = std::min(delay, m_config.backoff_max);
+    ++m_consecutive_crashes;
+    m_crash_restarts.push_back(now);
+    m_phase = Phase::backoff;
+    log(out, LogLevel::warn,
+        fmt::format("child crashed with code {}: restart {} of {} in {}", code,
+                    m_crash_restarts.size(), m_config.max_restarts, format_duration(delay)));
+    out.emplace_back(SaveState{});
+    arm(now + delay, out);
+}
+
+void Supervisor::enter_finishing(int code, Time now, Actions& out) {
+    m_phase = Phase::finishing;
+    m_final_code = code;
+    m_restart_pending = false;
+    // Leftovers get the same deadline as the stop that is already running, or a full grace
+    // when the child ended on its own; after a SIGKILL they get SIGKILL at once.
+    if (m_killed) {
+        out.emplace_back(Kill{SIGKILL, 0, Target::descendants});
+        return;
+    }
+    out.emplace_back(Kill{SIGTERM, 0, Target::descendants});
+    if (!m_grace_deadline) m_grace_deadline = now + m_config.grace;
+    arm(*m_grace_deadline, out);
+}
+
+void Supervisor::spawn(Actions& out) {
+    m_phase = Phase::starting;
+    out.emplace_back(Spawn{});
+}
+
+void Supervisor::forward(int signo, Actions& out) {
+    const int to_send = rewritten(signo);
+    if (to_send == 0) {
+        log(out, LogLevel::debug, fmt::format("{} dropped by --rewrite", signal_name(signo)));
+        return;
+    }
+    ++m_stats.forwarded[to_send];
+    log(out, LogLevel::info,
+        to_send == signo
+            ? fmt::format("forwarding {} to pid={}", signal_name(signo), m_child_pid)
+            : fmt::format("forwarding {} as {} to pid={}", signal_name(signo),
+                          signal_name(to_send), m_child_pid));
+    out.emplace_back(Kill{to_send, m_child_pid, child_target()});
+}
+
+void Supervisor::arm(Time deadline, Actions& out) {
+    m_deadline = deadline;
+    out.emplace_back(ArmTimer{deadline});
+}
+
+void Supervisor::disarm(Actions& out) {
+    if (!m_deadline) return;
+    m_deadline.reset();
+    out.emplace_back(CancelTimer{});
+}
+
+// ---- lookups ------------------------------------------------------------------------------
+
+bool Supervisor::is_restart_signal(int signo) const {
+    const auto& s = m_config.restart_signals;
+    return std::find(s.begin(), s.end(), signo) != s.end();
+}
+
+bool Supervisor::is_restart_code(int code) const {
+    const auto& c = m_config.restart_exit_codes;
+    return std::find(c.begin(), c.end(), code) != c.end();
+}
+
+int Supervisor::rewritten(int signo) const {
+    auto it = m_config.rewrite.find(signo);
+    return it == m_config.rewrite.end() ? signo : it->second;
+}
+
+Target Supervisor::child_target() const {
+    return m_config.kill_scope == KillScope::group ? Target::group : Target::child;
+}
+
+}  // namespace clawinit

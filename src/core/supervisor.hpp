@@ -1,0 +1,134 @@
+// The whole lifecycle of clawinit as a pure state machine: events and the current time in,
+// actions out. Nothing here forks, kills, reads a clock or logs, so every rule of SPEC.md
+// ("Signals", "Stop, exit codes, leftovers") is a doctest case with a fake clock
+// (tests/unit/test_supervisor.cpp). runtime/ turns fds and timers into events and carries out
+// the actions.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "config/config.hpp"
+
+namespace clawinit {
+
+using Clock = std::chrono::steady_clock;
+using Time = Clock::time_point;
+
+// ---- events -------------------------------------------------------------------------------
+struct Start {};                       // once, when the event loop is up
+struct Spawned { int pid; };           // the Spawn action succeeded
+struct SpawnFailed { int error; };     // exec (or fork) failed with this errno
+struct SignalReceived { int signo; };  // anything but SIGCHLD, read from the signalfd
+struct ChildExited { int wait_status; };  // the main child only; other reaps never get here
+struct TimerFired {};                  // the deadline of the last ArmTimer has passed
+struct ChildrenGone {};                // waitpid says no process is left below clawinit
+using Event = std::variant<Start, Spawned, SpawnFailed, SignalReceived, ChildExited, TimerFired,
+                           ChildrenGone>;
+
+// ---- actions ------------------------------------------------------------------------------
+enum class Target {
+    child,        // kill(pid)
+    group,        // kill(-pid): the child leads its own session and process group
+    descendants,  // every process below clawinit, whatever its session
+};
+struct Spawn {};
+struct Kill { int signo; int pid; Target target; };
+struct ArmTimer { Time deadline; };  // replaces any earlier deadline
+struct CancelTimer {};
+struct Exit { int code; };
+struct Log { LogLevel level; std::string message; };
+struct SaveState {};  // a lifecycle change worth persisting happened
+using Action = std::variant<Spawn, Kill, ArmTimer, CancelTimer, Exit, Log, SaveState>;
+using Actions = std::vector<Action>;
+
+enum class Phase {
+    starting,   // Spawn issued, waiting for Spawned/SpawnFailed
+    running,    // child up (a restart request may be pending)
+    backoff,    // child crashed, waiting to respawn
+    draining,   // stop requested, not yet forwarded (--drain-delay)
+    stopping,   // stop forwarded, grace running
+    finishing,  // main child gone, clawinit will exit once every descendant is gone
+    exited,
+};
+const char* phase_name(Phase phase);
+
+// Counters for /metrics and state.json; owned by the supervisor because it alone sees the
+// decisions behind them.
+struct Stats {
+    std::uint64_t restarts_signal{0};  // respawned after a restart signal + restart exit code
+    std::uint64_t restarts_crash{0};   // respawned by the on-crash policy
+    std::map<int, std::uint64_t> forwarded;  // signal number -> times forwarded
+    std::map<int, std::uint64_t> exits;      // child exit code -> count
+    std::optional<int> last_exit;
+    std::optional<Duration> last_stop_duration;
+    bool last_stop_killed{false};  // the grace ran out and SIGKILL was needed
+};
+
+class Supervisor {
+public:
+    explicit Supervisor(Config config);
+
+    Actions handle(const Event& event, Time now);
+
+    Phase phase() const { return m_phase; }
+    int child_pid() const { return m_child_pid; }
+    bool restart_pending() const { return m_restart_pending; }
+    bool stop_requested() const { return m_stop_requested; }
+    bool crash_budget_spent() const { return m_budget_spent; }
+    std::optional<Time> child_started_at() const { return m_child_started_at; }
+    const Stats& stats() const { return m_stats; }
+    // Restarts of either kind, for /status and state.json.
+    std::uint64_t restarts() const { return m_stats.restarts_signal + m_stats.restarts_crash; }
+
+private:
+    void on(const Start&, Time now, Actions& out);
+    void on(const Spawned& event, Time now, Actions& out);
+    void on(const SpawnFailed& event, Time now, Actions& out);
+    void on(const SignalReceived& event, Time now, Actions& out);
+    void on(const ChildExited& event, Time now, Actions& out);
+    void on(const TimerFired&, Time now, Actions& out);
+    void on(const ChildrenGone&, Time now, Actions& out);
+
+    void begin_stop(int signo, Time now, Actions& out);
+    void forward_stop(Time now, Actions& out);
+    void request_restart(int signo, Time now, Actions& out);
+    void after_crash(int code, Time now, Actions& out);
+    void enter_finishing(int code, Time now, Actions& out);
+    void spawn(Actions& out);
+    void forward(int signo, Actions& out);
+    void arm(Time deadline, Actions& out);
+    void disarm(Actions& out);
+
+    bool is_restart_signal(int signo) const;
+    bool is_restart_code(int code) const;
+    int rewritten(int signo) const;
+    Target child_target() const;
+
+    Config m_config;
+    Phase m_phase{Phase::starting};
+    int m_child_pid{0};
+    std::optional<Time> m_child_started_at;
+    std::optional<Time> m_deadline;
+    bool m_restart_pending{false};
+    Time m_restart_deadline{};
+    bool m_restarting{false};  // the current Spawn answers a restart request
+    bool m_stop_requested{false};
+    int m_stop_signal{0};
+    Time m_stop_started{};
+    std::optional<Time> m_grace_deadline;  // set once a stop or the final cleanup starts
+    bool m_killed{false};        // SIGKILL has gone out: the grace is spent
+    bool m_budget_spent{false};  // --max-restarts within --restart-window was exceeded
+    int m_final_code{0};
+    int m_consecutive_crashes{0};
+    std::deque<Time> m_crash_restarts;  // when crash restarts were decided, within the window
+    Stats m_stats;
+};
+
+}  // namespace clawinit

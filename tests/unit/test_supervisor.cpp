@@ -1,0 +1,458 @@
+// Every lifecycle rule of the Supervisor, driven by a fake clock: no process, no signal, no
+// sleep. Each case reads as "this happens, then the Supervisor asks for that".
+#include <doctest/doctest.h>
+
+#include <cerrno>
+#include <csignal>
+#include <sys/wait.h>
+
+#include "core/supervisor.hpp"
+
+using namespace clawinit;
+using namespace std::chrono_literals;
+
+namespace {
+
+int exited(int code) { return (code & 0xff) << 8; }  // wait status of exit(code)
+int killed_by(int signo) { return signo & 0x7f; }     // wait status of death by signal
+
+template <typename A>
+std::vector<A> all_of(const Actions& actions) {
+    std::vector<A> found;
+    for (const auto& action : actions)
+        if (auto* a = std::get_if<A>(&action)) found.push_back(*a);
+    return found;
+}
+
+template <typename A>
+bool has(const Actions& actions) { return !all_of<A>(actions).empty(); }
+
+// A Supervisor with a running child and a clock the test moves by hand.
+struct Harness {
+    explicit Harness(Config c = {}) : config(with_command(std::move(c))), sup(config) {}
+
+    static Config with_command(Config c) {
+        if (c.command.empty()) c.command = {"gateway", "--port", "8888"};
+        return c;
+    }
+    Actions send(const Event& event) { return sup.handle(event, now); }
+    Actions start(int pid = 100) {
+        auto a = send(Start{});
+        REQUIRE(has<Spawn>(a));
+        return send(Spawned{pid});
+    }
+    void advance(Duration d) { now += d; }
+
+    Config config;
+    Supervisor sup;
+    Time now{Time{} + 1000s};
+};
+
+}  // namespace
+
+TEST_CASE("start spawns the child and runs it") {
+    Harness h;
+    auto a = h.send(Start{});
+    CHECK(all_of<Spawn>(a).size() == 1);
+    CHECK(h.sup.phase() == Phase::starting);
+    h.send(Spawned{42});
+    CHECK(h.sup.phase() == Phase::running);
+    CHECK(h.sup.child_pid() == 42);
+}
+
+TEST_CASE("exec failure exits 127 or 126 once the tree is empty, never restarts") {
+    for (auto [err, code] : {std::pair{ENOENT, 127}, std::pair{EACCES, 126}, std::pair{ENOEXEC, 126}}) {
+        Config c;
+        c.on_crash = OnCrash::always;
+        Harness h(c);
+        h.send(Start{});
+        auto a = h.send(SpawnFailed{err});
+        CHECK_FALSE(has<Spawn>(a));
+        CHECK(h.sup.phase() == Phase::finishing);
+        auto done = h.send(ChildrenGone{});
+        REQUIRE(all_of<Exit>(done).size() == 1);
+        CHECK(all_of<Exit>(done)[0].code == code);
+    }
+}
+
+TEST_CASE("SIGTERM is forwarded to the child's group and starts the grace") {
+    Harness h;
+    h.start(100);
+    auto a = h.send(SignalReceived{SIGTERM});
+    auto kills = all_of<Kill>(a);
+    REQUIRE(kills.size() == 1);
+    CHECK(kills[0].signo == SIGTERM);
+    CHECK(kills[0].pid == 100);
+    CHECK(kills[0].target == Target::group);
+    REQUIRE(all_of<ArmTimer>(a).size() == 1);
+    CHECK(all_of<ArmTimer>(a)[0].deadline == h.now + 8s);
+    CHECK(h.sup.phase() == Phase::stopping);
+    bool announced = false;
+    for (const auto& log : all_of<Log>(a))
+        announced |= log.message.find("Graceful shutdown initiated") != std::string::npos;
+    CHECK(announced);
+}
+
+TEST_CASE("graceful stop: child exits 0, leftovers get SIGTERM, exit 0 when none is left") {
+    Harness h;
+    h.start();
+    h.send(SignalReceived{SIGINT});
+    h.advance(300ms);
+    auto a = h.send(ChildExited{exited(0)});
+    auto kills = all_of<Kill>(a);
+    REQUIRE(kills.size() == 1);
+    CHECK(kills[0].target == Target::descendants);
+    CHECK(kills[0].signo == SIGTERM);
+    CHECK(h.sup.phase() == Phase::finishing);
+    auto done = h.send(ChildrenGone{});
+    REQUIRE(has<Exit>(done));
+    CHECK(all_of<Exit>(done)[0].code == 0);
+    CHECK(h.sup.stats().last_stop_duration == 300ms);
+    CHECK_FALSE(h.sup.stats().last_stop_killed);
+}
+
+TEST_CASE("a child ignoring SIGTERM is killed when the grace expires") {
+    Harness h;
+    h.start(7);
+    h.send(SignalReceived{SIGTERM});
+    h.advance(7999ms);
+    CHECK(h.send(TimerFired{}).empty());  // early or stale timers change nothing
+    h.advance(1ms);
+    auto a = h.send(TimerFired{});
+    auto kills = all_of<Kill>(a);
+    REQUIRE(kills.size() == 2);
+    CHECK(kills[0].signo == SIGKILL);
+    CHECK(kills[0].pid == 7);
+    CHECK(kills[1].signo == SIGKILL);
+    CHECK(kills[1].target == Target::descendants);
+    auto after = h.send(ChildExited{killed_by(SIGKILL)});
+    CHECK(all_of<Kill>(after).at(0).signo == SIGKILL);  // leftovers: no second grace
+    auto done = h.send(ChildrenGone{});
+    CHECK(all_of<Exit>(done).at(0).code == 137);
+    CHECK(h.sup.stats().last_stop_killed);
+}
+
+TEST_CASE("leftovers after a stop share the stop's deadline") {
+    Harness h;
+    h.start();
+    h.send(SignalReceived{SIGTERM});
+    h.advance(3s);
+    auto a = h.send(ChildExited{exited(0)});
+    CHECK(all_of<ArmTimer>(a).at(0).deadline == h.now + 5s);
+    h.advance(5s);
+    auto k = h.send(TimerFired{});
+    CHECK(all_of<Kill>(k).at(0).signo == SIGKILL);
+    CHECK(all_of<Kill>(k).at(0).target == Target::descendants);
+}
+
+TEST_CASE("a child that ends on its own leaves a full grace to its leftovers") {
+    Harness h;
+    h.start();
+    auto a = h.send(ChildExited{exited(3)});
+    CHECK(all_of<Kill>(a).at(0).signo == SIGTERM);
+    CHECK(all_of<ArmTimer>(a).at(0).deadline == h.now + 8s);
+    auto done = h.send(ChildrenGone{});
+    CHECK(all_of<Exit>(done).at(0).code == 3);
+}
+
+TEST_CASE("restart signal forwarded, restart exit code respawns at once") {
+    Harness h;
+    h.start(100);
+    auto a = h.send(SignalReceived{SIGUSR1});
+    CHECK(all_of<Kill>(a).at(0).signo == SIGUSR1);
+    CHECK(h.sup.restart_pending());
+    h.advance(200ms);
+    auto b = h.send(ChildExited{exited(1)});
+    CHECK(all_of<Spawn>(b).size() == 1);
+    CHECK_FALSE(has<Kill>(b));  // a restart does not clean up the tree
+    CHECK(h.sup.stats().restarts_signal == 1);
+    h.send(Spawned{101});
+    CHECK(h.sup.child_pid() == 101);
+    CHECK(h.sup.phase() == Phase::running);
+}
+
+TEST_CASE("a burst of restart signals gives exactly one new child") {
+    Harness h;
+    h.start(100);
+    int forwarded = 0;
+    for (int i = 0; i < 50; ++i) forwarded += all_of<Kill>(h.send(SignalReceived{SIGUSR1})).size();
+    CHECK(forwarded == 1);  // coalesced while the request is pending
+    auto b = h.send(ChildExited{exited(1)});
+    CHECK(all_of<Spawn>(b).size() == 1);
+    // More signals before the new child is up go nowhere (no child to receive them).
+    auto c = h.send(SignalReceived{SIGUSR1});
+    CHECK_FALSE(has<Kill>(c));
+    CHECK_FALSE(has<Spawn>(c));
+    h.send(Spawned{101});
+    CHECK(h.sup.stats().restarts_signal == 1);
+}
+
+TEST_CASE("restart code after the restart timeout is a crash") {
+    Config c;
+    c.restart_timeout = 2s;
+    Harness h(c);
+    h.start();
+    auto a = h.send(SignalReceived{SIGUSR1});
+    CHECK(all_of<ArmTimer>(a).at(0).deadline == h.now + 2s);
+    h.advance(2s);
+    h.send(TimerFired{});
+    CHECK_FALSE(h.sup.restart_pending());
+    h.advance(1s);
+    auto b = h.send(ChildExited{exited(1)});
+    CHECK_FALSE(has<Spawn>(b));
+    CHECK(h.sup.phase() == Phase::finishing);
+}
+
+TEST_CASE("restart timeout defaults to the grace") {
+    Config c;
+    c.grace = 3s;
+    Harness h(c);
+    h.start();
+    auto a = h.send(SignalReceived{SIGUSR1});
+    CHECK(all_of<ArmTimer>(a).at(0).deadline == h.now + 3s);
+}
+
+TEST_CASE("a non-restart exit code after a restart signal follows the crash policy") {
+    Harness h;
+    h.start();
+    h.send(SignalReceived{SIGUSR1});
+    auto b = h.send(ChildExited{exited(0)});
+    CHECK_FALSE(has<Spawn>(b));
+    CHECK(all_of<Exit>(h.send(ChildrenGone{})).at(0).code == 0);
+}
+
+TEST_CASE("configurable restart contract: SIGUSR2 and exit code 0 (OpenClaw 2026.9 external mode)") {
+    Config c;
+    c.restart_signals = {SIGUSR2};
+    c.restart_exit_codes = {0};
+    Harness h(c);
+    h.start();
+    auto a = h.send(SignalReceived{SIGUSR1});  // no longer a restart: forwarded as-is
+    CHECK(all_of<Kill>(a).at(0).signo == SIGUSR1);
+    CHECK_FALSE(h.sup.restart_pending());
+    h.send(SignalReceived{SIGUSR2});
+    CHECK(has<Spawn>(h.send(ChildExited{exited(0)})));
+}
+
+TEST_CASE("a stop signal during a restart wins") {
+    Harness h;
+    h.start();
+    h.send(SignalReceived{SIGUSR1});
+    auto t = h.send(SignalReceived{SIGTERM});
+    CHECK(all_of<Kill>(t).at(0).signo == SIGTERM);
+    CHECK_FALSE(h.sup.restart_pending());
+    auto b = h.send(ChildExited{exited(1)});
+    CHECK_FALSE(has<Spawn>(b));
+    CHECK(all_of<Exit>(h.send(ChildrenGone{})).at(0).code == 1);
+}
+
+TEST_CASE("restart signals during a stop are not forwarded and never restart") {
+    Harness h;
+    h.start();
+    h.send(SignalReceived{SIGTERM});
+    auto a = h.send(SignalReceived{SIGUSR1});
+    CHECK_FALSE(has<Kill>(a));
+    CHECK_FALSE(has<Spawn>(h.send(ChildExited{exited(1)})));
+}
+
+TEST_CASE("a second stop signal is forwarded again without moving the deadline") {
+    Harness h;
+    h.start();
+    h.send(SignalReceived{SIGTERM});
+    h.advance(1s);
+    auto a = h.send(SignalReceived{SIGINT});
+    CHECK(all_of<Kill>(a).at(0).signo == SIGINT);
+    CHECK_FALSE(has<ArmTimer>(a));
+}
+
+TEST_CASE("on-crash never exits with the child's code") {
+    Harness h;
+    h.start();
+    CHECK_FALSE(has<Spawn>(h.send(ChildExited{exited(42)})));
+    CHECK(all_of<Exit>(h.send(ChildrenGone{})).at(0).code == 42);
+}
+
+TEST_CASE("a child killed by a signal exits 128+N") {
+    Harness h;
+    h.start();
+    h.send(ChildExited{killed_by(SIGSEGV)});
+    CHECK(all_of<Exit>(h.send(ChildrenGone{})).at(0).code == 128 + SIGSEGV);
+}
+
+TEST_CASE("on-failure: exit 0 ends, a failure restarts with doubling backoff up to the cap") {
+    Config c;
+    c.on_crash = OnCrash::on_failure;
+    c.backoff = 1s;
+    c.backoff_max = 5s;
+    c.max_restarts = 100;
+    Harness h(c);
+    h.start();
+    const Duration expected[] = {1s, 2s, 4s, 5s, 5s};
+    for (Duration delay : expected) {
+        auto a = h.send(ChildExited{exited(2)});
+        CHECK_FALSE(has<Spawn>(a));
+        CHECK(h.sup.phase() == Phase::backoff);
+        REQUIRE(has<ArmTimer>(a));
+        CHECK(all_of<ArmTimer>(a)[0].deadline - h.now == delay);
+        h.advance(delay);
+        CHECK(has<Spawn>(h.send(TimerFired{})));
+        h.send(Spawned{200});
+    }
+    CHECK(h.sup.stats().restarts_crash == 5);
+    CHECK_FALSE(has<Spawn>(h.send(ChildExited{exited(0)})));
+    CHECK(h.sup.phase() == Phase::finishing);
+}
+
+TEST_CASE("always restarts even after exit 0") {
+    Config c;
+    c.on_crash = OnCrash::always;
+    Harness h(c);
+    h.start();
+    h.send(ChildExited{exited(0)});
+    CHECK(h.sup.phase() == Phase::backoff);
+}
+
+TEST_CASE("crash budget: past max restarts in the window, give up with the child's code") {
+    Config c;
+    c.on_crash = OnCrash::always;
+    c.max_restarts = 2;
+    c.restart_window = 60s;
+    c.backoff = 100ms;
+    Harness h(c);
+    h.start();
+    for (int i = 0; i < 2; ++i) {
+        h.send(ChildExited{exited(9)});
+        h.advance(10s);
+        CHECK(has<Spawn>(h.send(TimerFired{})));
+        h.send(Spawned{300 + i});
+    }
+    auto a = h.send(ChildExited{exited(9)});
+    CHECK_FALSE(has<Spawn>(a));
+    CHECK(h.sup.phase() == Phase::finishing);
+    CHECK(h.sup.crash_budget_spent());
+    CHECK(all_of<Exit>(h.send(ChildrenGone{})).at(0).code == 9);
+}
+
+TEST_CASE("crashes further apart than the window never spend the budget") {
+    Config c;
+    c.on_crash = OnCrash::always;
+    c.max_restarts = 1;
+    c.restart_window = 10s;
+    Harness h(c);
+    h.start();
+    for (int i = 0; i < 5; ++i) {
+        auto a = h.send(ChildExited{exited(1)});
+        REQUIRE(h.sup.phase() == Phase::backoff);
+        CHECK(all_of<ArmTimer>(a).at(0).deadline - h.now == 1s);  // a long run resets the backoff
+        h.advance(1s);
+        h.send(TimerFired{});
+        h.send(Spawned{400 + i});
+        h.advance(20s);
+    }
+}
+
+TEST_CASE("a stop during backoff ends without a restart") {
+    Config c;
+    c.on_crash = OnCrash::on_failure;
+    Harness h(c);
+    h.start();
+    h.send(ChildExited{exited(5)});
+    auto a = h.send(SignalReceived{SIGTERM});
+    CHECK_FALSE(has<Spawn>(a));
+    CHECK(h.sup.phase() == Phase::finishing);
+    h.advance(1s);
+    CHECK_FALSE(has<Spawn>(h.send(TimerFired{})));
+    CHECK(all_of<Exit>(h.send(ChildrenGone{})).at(0).code == 5);
+}
+
+TEST_CASE("drain delay: not forwarded until the delay, a second SIGTERM forwards at once") {
+    Config c;
+    c.drain_delay = 5s;
+    Harness h(c);
+    h.start(100);
+    auto a = h.send(SignalReceived{SIGTERM});
+    CHECK_FALSE(has<Kill>(a));
+    CHECK(h.sup.phase() == Phase::draining);
+    CHECK(h.sup.stop_requested());
+    h.advance(5s);
+    auto b = h.send(TimerFired{});
+    CHECK(all_of<Kill>(b).at(0).signo == SIGTERM);
+    CHECK(all_of<ArmTimer>(b).at(0).deadline == h.now + 8s);  // grace counts from the forward
+
+    Harness g(c);
+    g.start();
+    g.send(SignalReceived{SIGTERM});
+    g.advance(1s);
+    auto d = g.send(SignalReceived{SIGTERM});
+    CHECK(all_of<Kill>(d).at(0).signo == SIGTERM);
+    CHECK(g.sup.phase() == Phase::stopping);
+}
+
+TEST_CASE("child exiting during the drain finishes the stop") {
+    Config c;
+    c.drain_delay = 5s;
+    Harness h(c);
+    h.start();
+    h.send(SignalReceived{SIGTERM});
+    h.send(ChildExited{exited(0)});
+    CHECK(h.sup.phase() == Phase::finishing);
+}
+
+TEST_CASE("other signals are forwarded unchanged, real-time ones included") {
+    Harness h;
+    h.start(55);
+    for (int signo : {SIGHUP, SIGUSR2, SIGWINCH, SIGALRM, SIGCONT, SIGTSTP, SIGRTMIN, SIGRTMIN + 3, SIGRTMAX}) {
+        auto a = h.send(SignalReceived{signo});
+        REQUIRE(all_of<Kill>(a).size() == 1);
+        CHECK(all_of<Kill>(a)[0].signo == signo);
+        CHECK(all_of<Kill>(a)[0].pid == 55);
+    }
+    CHECK(h.sup.stats().forwarded.at(SIGHUP) == 1);
+}
+
+TEST_CASE("kill scope child signals the pid, not the group") {
+    Config c;
+    c.kill_scope = KillScope::child;
+    Harness h(c);
+    h.start();
+    CHECK(all_of<Kill>(h.send(SignalReceived{SIGHUP})).at(0).target == Target::child);
+}
+
+TEST_CASE("rewrite translates before forwarding; 0 drops") {
+    Config c;
+    c.rewrite = {{SIGTERM, SIGQUIT}, {SIGHUP, 0}};
+    Harness h(c);
+    h.start();
+    CHECK_FALSE(has<Kill>(h.send(SignalReceived{SIGHUP})));
+    auto a = h.send(SignalReceived{SIGTERM});
+    CHECK(all_of<Kill>(a).at(0).signo == SIGQUIT);
+    CHECK(h.sup.phase() == Phase::stopping);  // still a stop: classified before the rewrite
+}
+
+TEST_CASE("remap-exit maps the final code") {
+    Config c;
+    c.remap_exit = {{143, 0}};
+    Harness h(c);
+    h.start();
+    h.send(SignalReceived{SIGTERM});
+    h.send(ChildExited{killed_by(SIGTERM)});
+    CHECK(all_of<Exit>(h.send(ChildrenGone{})).at(0).code == 0);
+}
+
+TEST_CASE("nothing is forwarded while no child runs") {
+    Config c;
+    c.on_crash = OnCrash::always;
+    Harness h(c);
+    h.start();
+    h.send(ChildExited{exited(1)});
+    CHECK_FALSE(has<Kill>(h.send(SignalReceived{SIGHUP})));
+}
+
+TEST_CASE("ChildrenGone before the end is ignored; nothing happens after exit") {
+    Harness h;
+    h.start();
+    CHECK(h.send(ChildrenGone{}).empty());
+    h.send(ChildExited{exited(0)});
+    CHECK(has<Exit>(h.send(ChildrenGone{})));
+    CHECK(h.send(SignalReceived{SIGTERM}).empty());
+}
