@@ -1,0 +1,78 @@
+#include "sys/process_tree.hpp"
+
+#include <dirent.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+
+namespace clawinit {
+
+namespace {
+
+// /proc/PID/stat is "pid (comm) state ppid ..."; comm may hold spaces and ')', so the ppid is
+// read after the last ')'.
+pid_t parent_of(pid_t pid) {
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/%d/stat", pid);
+    FILE* file = std::fopen(path, "re");
+    if (!file) return -1;
+    char buffer[512];
+    const std::size_t n = std::fread(buffer, 1, sizeof buffer - 1, file);
+    std::fclose(file);
+    buffer[n] = '\0';
+    const char* close = std::strrchr(buffer, ')');
+    if (!close) return -1;
+    char state = 0;
+    int ppid = -1;
+    if (std::sscanf(close + 1, " %c %d", &state, &ppid) != 2) return -1;
+    return ppid;
+}
+
+std::vector<std::pair<pid_t, pid_t>> process_table() {
+    std::vector<std::pair<pid_t, pid_t>> table;
+    DIR* proc = ::opendir("/proc");
+    if (!proc) return table;
+    while (dirent* entry = ::readdir(proc)) {
+        char* end = nullptr;
+        const long pid = std::strtol(entry->d_name, &end, 10);
+        if (*end != '\0' || pid <= 0) continue;
+        const pid_t ppid = parent_of(static_cast<pid_t>(pid));
+        if (ppid >= 0) table.emplace_back(static_cast<pid_t>(pid), ppid);
+    }
+    ::closedir(proc);
+    return table;
+}
+
+}  // namespace
+
+std::vector<pid_t> descendants_of(pid_t root, const std::vector<std::pair<pid_t, pid_t>>& parents) {
+    std::multimap<pid_t, pid_t> children;
+    for (const auto& [pid, ppid] : parents) children.emplace(ppid, pid);
+    std::vector<pid_t> found;
+    std::vector<pid_t> todo{root};
+    while (!todo.empty()) {
+        const pid_t parent = todo.back();
+        todo.pop_back();
+        auto [first, last] = children.equal_range(parent);
+        for (auto it = first; it != last; ++it) {
+            found.push_back(it->second);
+            todo.push_back(it->second);
+        }
+    }
+    return found;
+}
+
+int signal_descendants(int signo) {
+    if (::getpid() == 1) return ::kill(-1, signo) == 0 ? 1 : 0;
+    int count = 0;
+    for (pid_t pid : descendants_of(::getpid(), process_table()))
+        if (::kill(pid, signo) == 0) ++count;
+    return count;
+}
+
+}  // namespace clawinit

@@ -1,0 +1,130 @@
+#include "sys/spawn.hpp"
+
+#include <grp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <string_view>
+
+// Boost 1.81's process/v2 uses boost::optional without including it.
+#include <boost/optional.hpp>
+#include <boost/process/v2/process.hpp>
+
+namespace clawinit {
+
+namespace bp = boost::process::v2;
+
+namespace {
+
+constexpr std::string_view k_default_path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+std::string_view key_of(std::string_view entry) { return entry.substr(0, entry.find('=')); }
+
+// Runs in the forked child, before exec: everything here must be async-signal-safe.
+struct ChildSetup {
+    const SpawnSpec& spec;
+
+    template <typename Launcher>
+    bp::error_code on_exec_setup(Launcher&, const bp::filesystem::path&, const char* const*&) {
+        auto fail = [] { return bp::error_code(errno, bp::system_category()); };
+        // Its own session and process group: a terminal's or our group kill reaches it, and
+        // --kill-scope group can signal the child's whole group without touching clawinit.
+        if (::setsid() < 0) return fail();
+        if (spec.user) {
+            const auto& ids = *spec.user;
+            if (::setgroups(ids.groups.size(), ids.groups.data()) != 0) return fail();
+            if (::setgid(ids.gid) != 0) return fail();
+            if (::setuid(ids.uid) != 0) return fail();
+        }
+        // clawinit blocks almost every signal; the gateway must start with the mask we were
+        // given, or it would never see SIGTERM.
+        if (::sigprocmask(SIG_SETMASK, &spec.child_mask, nullptr) != 0) return fail();
+        return {};
+    }
+};
+
+}  // namespace
+
+std::vector<std::string> child_environment(char** environ_now, const std::vector<std::string>& extra) {
+    std::vector<std::string> env;
+    for (char** e = environ_now; e && *e; ++e) env.emplace_back(*e);
+    for (const auto& entry : extra) {
+        bool replaced = false;
+        for (auto& existing : env) {
+            if (key_of(existing) == key_of(entry)) {
+                existing = entry;
+                replaced = true;
+                break;
+            }
+        }
+        if (!replaced) env.push_back(entry);
+    }
+    return env;
+}
+
+std::string resolve_executable(const std::string& name, const std::vector<std::string>& env,
+                               int& error) {
+    error = 0;
+    if (name.empty()) {
+        error = ENOENT;
+        return {};
+    }
+    if (name.find('/') != std::string::npos) return name;  // exec reports what is wrong
+    std::string_view path = k_default_path;
+    for (const auto& entry : env)
+        if (key_of(entry) == "PATH") path = std::string_view(entry).substr(5);
+    error = ENOENT;
+    std::size_t start = 0;
+    while (start <= path.size()) {
+        auto end = path.find(':', start);
+        if (end == std::string_view::npos) end = path.size();
+        std::string dir(path.substr(start, end - start));
+        std::string candidate = (dir.empty() ? std::string(".") : dir) + "/" + name;
+        struct stat st {};
+        if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
+            if (::access(candidate.c_str(), X_OK) == 0) {
+                error = 0;
+                return candidate;
+            }
+            error = EACCES;  // keep looking: a later directory may hold a runnable one
+        }
+        start = end + 1;
+    }
+    return {};
+}
+
+SpawnOutcome spawn_child(boost::asio::io_context& context, const SpawnSpec& spec) {
+    SpawnOutcome outcome;
+    const std::string executable = resolve_executable(spec.command.front(), spec.env, outcome.error);
+    if (outcome.error) return outcome;
+
+    std::vector<const char*> envp;
+    envp.reserve(spec.env.size() + 1);
+    for (const auto& entry : spec.env) envp.push_back(entry.c_str());
+    envp.push_back(nullptr);
+
+    std::vector<const char*> argv;
+    argv.reserve(spec.command.size() + 1);
+    for (const auto& arg : spec.command) argv.push_back(arg.c_str());
+    argv.push_back(nullptr);
+
+    bp::posix::default_launcher launcher;
+    launcher.env = envp.data();
+    bp::error_code ec;
+    // A whole argv (argv[0] as the operator wrote it, as a shell or tini would pass it) goes to
+    // exec untouched; Boost would otherwise put the resolved path in argv[0].
+    const char** whole_argv = argv.data();
+    auto child = launcher(context.get_executor(), ec, bp::filesystem::path(executable), whole_argv,
+                          ChildSetup{spec});
+    if (ec) {
+        // The launcher's failed child exits on its own; the reaper collects it like any orphan.
+        outcome.error = ec.value();
+        return outcome;
+    }
+    outcome.pid = child.id();
+    child.detach();
+    return outcome;
+}
+
+}  // namespace clawinit

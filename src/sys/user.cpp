@@ -1,0 +1,112 @@
+#include "sys/user.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <fstream>
+#include <optional>
+#include <sstream>
+
+#include "config/config.hpp"
+
+namespace clawinit {
+
+namespace {
+
+std::vector<std::string_view> split(std::string_view text, char sep) {
+    std::vector<std::string_view> parts;
+    std::size_t start = 0;
+    for (;;) {
+        const auto end = text.find(sep, start);
+        parts.push_back(text.substr(start, end == std::string_view::npos ? end : end - start));
+        if (end == std::string_view::npos) return parts;
+        start = end + 1;
+    }
+}
+
+std::optional<unsigned> number(std::string_view text) {
+    unsigned value = 0;
+    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || ptr != text.data() + text.size() || text.empty()) return std::nullopt;
+    return value;
+}
+
+// Calls `visit(fields)` for each well-formed line of a passwd/group style file.
+template <typename Visit>
+void for_each_entry(std::string_view text, std::size_t min_fields, Visit visit) {
+    for (auto line : split(text, '\n')) {
+        if (line.empty() || line.front() == '#') continue;
+        auto fields = split(line, ':');
+        if (fields.size() >= min_fields) visit(fields);
+    }
+}
+
+std::string read_file(const char* path) {
+    std::ifstream in(path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+}  // namespace
+
+UserIds resolve_user(std::string_view spec, std::string_view passwd_text,
+                     std::string_view group_text) {
+    const auto colon = spec.find(':');
+    const std::string_view user = spec.substr(0, colon);
+    const std::string_view group =
+        colon == std::string_view::npos ? std::string_view{} : spec.substr(colon + 1);
+    if (user.empty()) throw ConfigError("--user '" + std::string(spec) + "': empty user name");
+
+    UserIds ids;
+    std::string user_name;
+    bool found = false;
+    for_each_entry(passwd_text, 4, [&](const auto& f) {
+        if (found) return;
+        auto uid = number(f[2]);
+        auto gid = number(f[3]);
+        if (!uid || !gid) return;
+        if (f[0] == user || (number(user) && *number(user) == *uid)) {
+            ids.uid = *uid;
+            ids.gid = *gid;
+            user_name = std::string(f[0]);
+            found = true;
+        }
+    });
+    if (!found) {
+        auto uid = number(user);
+        if (!uid) throw ConfigError("--user: unknown user '" + std::string(user) + "'");
+        ids.uid = ids.gid = *uid;
+    }
+    if (!group.empty()) {
+        bool group_found = false;
+        for_each_entry(group_text, 3, [&](const auto& f) {
+            auto gid = number(f[2]);
+            if (!group_found && gid && (f[0] == group || (number(group) && *number(group) == *gid))) {
+                ids.gid = *gid;
+                group_found = true;
+            }
+        });
+        if (!group_found) {
+            auto gid = number(group);
+            if (!gid) throw ConfigError("--user: unknown group '" + std::string(group) + "'");
+            ids.gid = *gid;
+        }
+    }
+    ids.groups.push_back(ids.gid);
+    if (!user_name.empty()) {
+        for_each_entry(group_text, 4, [&](const auto& f) {
+            auto gid = number(f[2]);
+            if (!gid) return;
+            for (auto member : split(f[3], ','))
+                if (member == user_name && std::find(ids.groups.begin(), ids.groups.end(), *gid) == ids.groups.end())
+                    ids.groups.push_back(*gid);
+        });
+    }
+    return ids;
+}
+
+UserIds resolve_user(std::string_view spec) {
+    return resolve_user(spec, read_file("/etc/passwd"), read_file("/etc/group"));
+}
+
+}  // namespace clawinit
