@@ -1,0 +1,171 @@
+"""Drive the real clawinit binary the way a container runtime does: as PID 1 of a fresh PID
+namespace (unshare --pid --fork --mount-proc) or as a plain subreaper, with real signals.
+
+Waiting is always "poll until the condition holds or a generous deadline passes": tests assert
+behaviour, never speed, so a loaded 2-core CI machine only makes them slower, not red.
+"""
+import json
+import os
+import signal
+import subprocess
+import tempfile
+import time
+import unittest
+
+CLAWINIT = os.environ.get("TEST_CLAWINIT", "../../build/clawinit")
+GATEWAY = os.environ.get("TEST_GATEWAY", "../../build/example-gateway")
+CHILD = os.environ.get("TEST_CHILD", "../../build/testchild")
+PATIENCE = float(os.environ.get("TEST_PATIENCE", "30"))  # seconds; a deadline, not a target
+
+
+def wait_for(predicate, timeout=PATIENCE, what="condition"):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(0.02)
+
+
+def children_of(pid):
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(p) for p in f.read().split()]
+    except OSError:
+        return []
+
+
+def descendants_of(pid):
+    found, todo = [], [pid]
+    while todo:
+        for child in children_of(todo.pop()):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def proc_state(pid):
+    """(state letter, ppid) of a host pid, or None once it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            rest = f.read().rsplit(")", 1)[1].split()
+        return rest[0], int(rest[1])
+    except (OSError, IndexError):
+        return None
+
+
+def ns_pid(pid):
+    """A host pid's number inside its innermost PID namespace."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("NSpid:"):
+                return int(line.split()[-1])
+    return pid
+
+
+class Run:
+    """One clawinit run. `pid1=True` puts it at PID 1 of a new PID namespace."""
+
+    def __init__(self, args, command, pid1=True, env=None):
+        self.dir = tempfile.TemporaryDirectory(prefix="clawinit-it-")
+        self.log = os.path.join(self.dir.name, "child.log")
+        self.stderr_path = os.path.join(self.dir.name, "stderr")
+        # A child running under --user must still be able to write its log.
+        os.chmod(self.dir.name, 0o777)
+        open(self.log, "w").close()
+        os.chmod(self.log, 0o666)
+        full_env = dict(os.environ, TESTCHILD_LOG=self.log)
+        full_env.update(env or {})
+        argv = [CLAWINIT, *args, "--", *command]
+        if pid1:
+            argv = ["unshare", "--pid", "--fork", "--mount-proc", *argv]
+        self._stderr = open(self.stderr_path, "wb")
+        self.proc = subprocess.Popen(argv, env=full_env, stdout=subprocess.DEVNULL,
+                                     stderr=self._stderr, start_new_session=True)
+        self.pid1 = pid1
+        if pid1:
+            # unshare forks clawinit into the namespace; signals go to that child.
+            # A clawinit that fails fast may be gone before we look; then there is nothing to
+            # signal and the exit code tells the story.
+            found = wait_for(lambda: children_of(self.proc.pid) or
+                             (self.proc.poll() is not None and [None]),
+                             what="clawinit to start in its namespace")
+            self.pid = found[0]
+        else:
+            self.pid = self.proc.pid
+
+    # -- observation ------------------------------------------------------------------------
+    def stderr(self):
+        with open(self.stderr_path, "rb") as f:
+            return f.read().decode(errors="replace")
+
+    def child_log(self):
+        try:
+            with open(self.log) as f:
+                return [line.split() for line in f if line.strip()]
+        except FileNotFoundError:
+            return []
+
+    def events(self, kind):
+        return [line for line in self.child_log() if line and line[0] == kind]
+
+    def wait_events(self, kind, count=1, what=None):
+        return wait_for(lambda: len(self.events(kind)) >= count and self.events(kind),
+                        what=what or f"{count} '{kind}' line(s) in the child's log")
+
+    def processes(self):
+        return descendants_of(self.pid) if self.pid else []
+
+    def zombies(self):
+        return [p for p in self.processes() if (proc_state(p) or ("?",))[0] == "Z"]
+
+    def main_child(self):
+        kids = children_of(self.pid)
+        return kids[0] if len(kids) == 1 else None
+
+    # -- control ----------------------------------------------------------------------------
+    def signal(self, signo):
+        os.kill(self.pid, signo)
+
+    def wait(self, timeout=PATIENCE):
+        try:
+            return self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(f"clawinit still running after {timeout}s\n{self.stderr()}")
+
+    def alive(self):
+        return self.proc.poll() is None
+
+    def close(self):
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            for p in self.processes():
+                try:
+                    os.kill(p, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            self.proc.wait()
+        self._stderr.close()
+        self.dir.cleanup()
+
+
+class ClawinitTest(unittest.TestCase):
+    def run_clawinit(self, args, command, **kw):
+        run = Run(args, command, **kw)
+        self.addCleanup(run.close)
+        return run
+
+    def child(self, *args):
+        return [CHILD, *args]
+
+    def assertExit(self, run, code):
+        rc = run.wait()
+        self.assertEqual(rc, code, run.stderr())
+
+    def json_lines(self, text):
+        return [json.loads(line) for line in text.splitlines() if line.strip()]

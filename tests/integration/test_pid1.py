@@ -1,0 +1,173 @@
+"""clawinit as PID 1 of a fresh PID namespace: spawn, forward, restart, stop, exit codes."""
+import os
+import signal
+import unittest
+
+from harness import CHILD, ClawinitTest, ns_pid, proc_state, wait_for
+
+FAST = ["--grace", "2s", "--probe-listen", "off"]
+
+
+def live_children(run):
+    return [p for p in run.processes() if (proc_state(p) or ("Z",))[0] != "Z"]
+
+
+class Pid1(ClawinitTest):
+    def test_child_runs_in_its_own_session_below_pid1(self):
+        run = self.run_clawinit(FAST, self.child("sleep"))
+        start = run.wait_events("start")[0]
+        pid, pgid, sid = int(start[1]), int(start[2]), int(start[3])
+        self.assertEqual(ns_pid(run.pid), 1)
+        self.assertEqual(pid, pgid)
+        self.assertEqual(pid, sid)
+        run.signal(signal.SIGTERM)
+        self.assertExit(run, 0)
+
+    def test_sigterm_is_forwarded_and_the_stop_is_graceful(self):
+        run = self.run_clawinit(FAST, self.child("sleep"))
+        run.wait_events("start")
+        run.signal(signal.SIGTERM)
+        self.assertExit(run, 0)
+        names = [e[1] for e in run.events("signal")]
+        self.assertEqual(names, ["SIGTERM"])
+        self.assertIn("Graceful shutdown initiated", run.stderr())
+
+    def test_child_ignoring_sigterm_is_killed_at_the_grace_limit(self):
+        run = self.run_clawinit(["--grace", "1s", "--probe-listen", "off"],
+                                self.child("sleep", "--ignore-term"))
+        run.wait_events("start")
+        run.signal(signal.SIGTERM)
+        self.assertExit(run, 128 + signal.SIGKILL)
+        self.assertIn("grace period 1s expired", run.stderr())
+
+    def test_restart_signal_and_exit_1_respawn_in_place(self):
+        run = self.run_clawinit(FAST, self.child("sleep", "--usr1-exit", "1"))
+        first = run.wait_events("start")[0]
+        run.signal(signal.SIGUSR1)
+        starts = run.wait_events("start", 2, "a second child")
+        self.assertNotEqual(starts[0][1], starts[1][1])
+        self.assertTrue(run.alive())
+        self.assertIsNotNone(proc_state(run.pid))  # same PID 1 all along
+        self.assertEqual(first, starts[0])
+        self.assertIn("restarting: restart signal answered with exit code 1", run.stderr())
+        run.signal(signal.SIGTERM)
+        self.assertExit(run, 0)
+
+    def test_restart_burst_never_makes_two_children(self):
+        # 138 = killed by SIGUSR1: a request that reaches the new child before it has set up
+        # its handler kills it, and that too answers the restart request.
+        run = self.run_clawinit(FAST + ["--restart-exit-code", "1", "--restart-exit-code", "138"],
+                                self.child("sleep", "--usr1-exit", "1"))
+        run.wait_events("start")
+        for _ in range(200):
+            run.signal(signal.SIGUSR1)
+            self.assertLessEqual(len(live_children(run)), 1)
+        wait_for(lambda: run.main_child() and len(run.events("start")) >= 2,
+                 what="one new child after the burst")
+        for _ in range(50):
+            self.assertLessEqual(len(live_children(run)), 1)
+        self.assertTrue(run.alive())
+        run.signal(signal.SIGTERM)
+        self.assertExit(run, 0)
+
+    def test_crash_without_restart_request_exits_with_the_childs_code(self):
+        run = self.run_clawinit(FAST, self.child("exit", "42"))
+        self.assertExit(run, 42)
+
+    def test_death_by_signal_is_128_plus_n(self):
+        run = self.run_clawinit(FAST, self.child("kill-self", "SIGSEGV"))
+        self.assertExit(run, 128 + signal.SIGSEGV)
+
+    def test_remap_exit(self):
+        run = self.run_clawinit(FAST + ["--remap-exit", "143:0"], ["sleep", "1000"])
+        wait_for(run.main_child, what="sleep to start")
+        run.signal(signal.SIGTERM)
+        self.assertExit(run, 0)
+
+    def test_on_failure_restarts_with_backoff_then_gives_up(self):
+        run = self.run_clawinit(FAST + ["--on-crash", "on-failure", "--backoff", "100ms",
+                                        "--max-restarts", "3"], self.child("exit", "3"))
+        self.assertExit(run, 3)
+        self.assertEqual(len(run.events("start")), 4)
+        self.assertIn("giving up", run.stderr())
+
+    def test_other_signals_are_forwarded_unchanged(self):
+        run = self.run_clawinit(FAST, self.child("sleep"))
+        run.wait_events("start")
+        sent = [signal.SIGHUP, signal.SIGUSR2, signal.SIGWINCH, signal.SIGALRM,
+                signal.SIGRTMIN + 3, signal.SIGRTMAX]
+        for signo in sent:
+            run.signal(signo)
+            run.wait_events("signal", sent.index(signo) + 1)
+        got = [int(e[2]) for e in run.events("signal")]
+        self.assertEqual(got, [int(s) for s in sent])
+        run.signal(signal.SIGTERM)
+        self.assertExit(run, 0)
+
+    def test_rewrite_translates_signals(self):
+        run = self.run_clawinit(FAST + ["--rewrite", "SIGHUP:SIGUSR2", "--rewrite", "SIGWINCH:0"],
+                                self.child("sleep"))
+        run.wait_events("start")
+        run.signal(signal.SIGWINCH)
+        run.signal(signal.SIGHUP)
+        run.wait_events("signal")
+        run.signal(signal.SIGTERM)
+        self.assertExit(run, 0)
+        self.assertEqual([e[1] for e in run.events("signal")], ["SIGUSR2", "SIGTERM"])
+
+    def test_child_gets_the_original_signal_mask_and_environment(self):
+        run = self.run_clawinit(FAST + ["--env", "GATEWAY_TOKEN=abc", "--env", "HOME=/nowhere"],
+                                self.child("sigmask"), env={"PASSED_THROUGH": "yes"})
+        self.assertExit(run, 0)
+        mask = run.events("sigmask")[0][1]
+        self.assertEqual(int(mask, 16), 0, "child must not inherit clawinit's blocked mask")
+        run2 = self.run_clawinit(FAST + ["--env", "GATEWAY_TOKEN=abc", "--env", "HOME=/nowhere"],
+                                 self.child("env"), env={"PASSED_THROUGH": "yes"})
+        self.assertExit(run2, 0)
+        env = {e[1].split("=", 1)[0]: e[1].split("=", 1)[1] for e in run2.events("env")}
+        self.assertEqual(env["GATEWAY_TOKEN"], "abc")
+        self.assertEqual(env["HOME"], "/nowhere")
+        self.assertEqual(env["PASSED_THROUGH"], "yes")
+
+    def test_user_switch(self):
+        run = self.run_clawinit(FAST + ["--user", "65534:65534"], self.child("ids"))
+        self.assertExit(run, 0)
+        ids = dict(kv.split("=", 1) for kv in run.events("ids")[0][1:])
+        self.assertEqual(ids["uid"], "65534")
+        self.assertEqual(ids["gid"], "65534")
+
+    def test_exec_failures(self):
+        missing = self.run_clawinit(FAST, ["/nonexistent/gateway"])
+        self.assertExit(missing, 127)
+        self.assertIn("cannot run '/nonexistent/gateway': No such file or directory",
+                      missing.stderr())
+        not_in_path = self.run_clawinit(FAST, ["no-such-command-anywhere"])
+        self.assertExit(not_in_path, 127)
+        directory = self.run_clawinit(FAST, ["/tmp"])
+        self.assertExit(directory, 126)
+        plain = os.path.join(directory.dir.name, "not-executable")
+        with open(plain, "w") as f:
+            f.write("echo hi\n")
+        not_exec = self.run_clawinit(FAST, [plain])
+        self.assertExit(not_exec, 126)
+        self.assertIn("Permission denied", not_exec.stderr())
+
+    def test_config_error_exits_2_before_spawning(self):
+        run = self.run_clawinit(["--grace", "soon"], self.child("sleep"))
+        self.assertExit(run, 2)
+        self.assertIn("grace", run.stderr())
+        self.assertEqual(run.child_log(), [])
+        self.assertEqual(len(run.stderr().strip().splitlines()), 1)
+
+    def test_json_logs(self):
+        run = self.run_clawinit(FAST + ["--log-format", "json"], self.child("sleep"))
+        run.wait_events("start")
+        run.signal(signal.SIGTERM)
+        self.assertExit(run, 0)
+        lines = self.json_lines(run.stderr())
+        self.assertTrue(any("Graceful shutdown initiated" in l["msg"] for l in lines))
+        self.assertTrue(all({"time", "level", "msg"} <= set(l) for l in lines))
+
+
+if __name__ == "__main__":
+    unittest.main()
