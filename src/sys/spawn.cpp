@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <string_view>
 
@@ -26,8 +27,15 @@ struct ChildSetup {
     const SpawnSpec& spec;
 
     template <typename Launcher>
-    bp::error_code on_exec_setup(Launcher&, const bp::filesystem::path&, const char* const*&) {
+    bp::error_code on_exec_setup(Launcher& launcher, const bp::filesystem::path&, const char* const*&) {
         auto fail = [] { return bp::error_code(errno, bp::system_category()); };
+        // Boost 1.81's close_all() compares each whitelist entry with itself, so it closes only
+        // the fds above its error pipe: our probe listener, signalfd and epoll fds below it
+        // would leak into the gateway (which then holds the probe port). Close them here.
+        int highest_kept = 2;
+        for (int fd : launcher.fd_whitelist) highest_kept = std::max(highest_kept, fd);
+        if (highest_kept > 3 && ::close_range(3, static_cast<unsigned>(highest_kept - 1), 0) != 0)
+            return fail();
         // Its own session and process group: a terminal's or our group kill reaches it, and
         // --kill-scope group can signal the child's whole group without touching clawinit.
         if (::setsid() < 0) return fail();
