@@ -63,6 +63,11 @@ void Supervisor::on(const Spawned& event, Time now, Actions& out) {
     m_child_pid = event.pid;
     m_child_started_at = now;
     m_phase = Phase::running;
+    m_live_failures = 0;
+    m_not_ready_detail.clear();
+    // Without a ready check, a running child is a ready one.
+    m_check_passing = m_config.ready_check.empty();
+    if (m_check_passing) m_started = true;
     log(out, LogLevel::info,
         fmt::format("spawned pid={} command=\"{}\"{}", event.pid, command_line(m_config.command),
                     m_restarting ? " (restart)" : ""));
@@ -180,6 +185,75 @@ void Supervisor::on(const ChildrenGone&, Time now, Actions& out) {
     }
     out.emplace_back(SaveState{});
     out.emplace_back(Exit{code});
+}
+
+void Supervisor::on(const CheckResult& event, Time, Actions& out) {
+    if (m_phase != Phase::running && m_phase != Phase::draining && m_phase != Phase::stopping)
+        return;  // a result about a child that is gone
+    if (event.check == CheckKindOf::ready) {
+        if (event.pass != m_check_passing)
+            log(out, event.pass ? LogLevel::info : LogLevel::warn,
+                event.pass ? fmt::format("child pid={} is ready", m_child_pid)
+                           : fmt::format("child pid={} is not ready: {}", m_child_pid, event.detail));
+        m_check_passing = event.pass;
+        m_not_ready_detail = event.pass ? "" : event.detail;
+        if (event.pass && !m_started) {
+            m_started = true;
+            out.emplace_back(SaveState{});
+        }
+        return;
+    }
+    if (event.pass) {
+        if (m_live_failures >= m_config.live_failures)
+            log(out, LogLevel::info, fmt::format("child pid={} is live again", m_child_pid));
+        m_live_failures = 0;
+        return;
+    }
+    m_live_detail = event.detail;
+    if (++m_live_failures == m_config.live_failures)
+        log(out, LogLevel::warn,
+            fmt::format("child pid={} failed {} live checks in a row ({}): /health now answers 503",
+                        m_child_pid, m_live_failures, event.detail));
+}
+
+bool Supervisor::ready() const {
+    return m_phase == Phase::running && !m_stop_requested && !m_restart_pending && m_check_passing;
+}
+
+bool Supervisor::live() const {
+    return !m_budget_spent && m_live_failures < m_config.live_failures;
+}
+
+const char* Supervisor::status_name() const {
+    switch (m_phase) {
+        case Phase::starting: return restarts() > 0 ? "restarting" : "starting";
+        case Phase::running:
+            if (m_restart_pending) return "restarting";
+            if (!m_check_passing) return m_started ? "restarting" : "starting";
+            return "running";
+        case Phase::backoff: return "backoff";
+        case Phase::draining:
+        case Phase::stopping:
+        case Phase::finishing:
+        case Phase::exited: return "stopping";
+    }
+    return "stopping";
+}
+
+std::optional<std::string> Supervisor::reason() const {
+    if (m_stop_requested) return std::string("graceful shutdown");
+    if (m_budget_spent) return std::string("crash budget spent");
+    if (m_live_failures >= m_config.live_failures) return "live check failing: " + m_live_detail;
+    switch (m_phase) {
+        case Phase::starting: return std::string("child starting");
+        case Phase::backoff: return std::string("child crashed, restart pending");
+        case Phase::finishing:
+        case Phase::exited: return std::string("child exited");
+        default: break;
+    }
+    if (m_restart_pending) return std::string("restart requested");
+    if (!m_check_passing) return "ready check failing" + (m_not_ready_detail.empty() ? std::string() : ": " + m_not_ready_detail);
+    return std::nullopt;
 }
 
 // ---- transitions --------------------------------------------------------------------------

@@ -29,8 +29,10 @@ struct SignalReceived { int signo; };  // anything but SIGCHLD, read from the si
 struct ChildExited { int wait_status; };  // the main child only; other reaps never get here
 struct TimerFired {};                  // the deadline of the last ArmTimer has passed
 struct ChildrenGone {};                // waitpid says no process is left below clawinit
+enum class CheckKindOf { ready, live };
+struct CheckResult { CheckKindOf check; bool pass; std::string detail; };  // --ready/--live-check
 using Event = std::variant<Start, Spawned, SpawnFailed, SignalReceived, ChildExited, TimerFired,
-                           ChildrenGone>;
+                           ChildrenGone, CheckResult>;
 
 // ---- actions ------------------------------------------------------------------------------
 enum class Target {
@@ -81,11 +83,19 @@ public:
     int child_pid() const { return m_child_pid; }
     bool restart_pending() const { return m_restart_pending; }
     bool stop_requested() const { return m_stop_requested; }
+    int stop_signal() const { return m_stop_signal; }
     bool crash_budget_spent() const { return m_budget_spent; }
     std::optional<Time> child_started_at() const { return m_child_started_at; }
     const Stats& stats() const { return m_stats; }
     // Restarts of either kind, for /status and state.json.
     std::uint64_t restarts() const { return m_stats.restarts_signal + m_stats.restarts_crash; }
+
+    // Probe views (SPEC.md "Probe server").
+    bool ready() const;    // child runs, its ready check passes, no stop or restart under way
+    bool live() const;     // live checks pass and the crash budget is not spent
+    bool started() const { return m_started; }  // the child has been ready once
+    const char* status_name() const;             // starting|running|restarting|backoff|stopping
+    std::optional<std::string> reason() const;   // why not ready / not live, or the stop
 
 private:
     void on(const Start&, Time now, Actions& out);
@@ -95,6 +105,7 @@ private:
     void on(const ChildExited& event, Time now, Actions& out);
     void on(const TimerFired&, Time now, Actions& out);
     void on(const ChildrenGone&, Time now, Actions& out);
+    void on(const CheckResult& event, Time now, Actions& out);
 
     void begin_stop(int signo, Time now, Actions& out);
     void forward_stop(Time now, Actions& out);
@@ -128,6 +139,11 @@ private:
     int m_final_code{0};
     int m_consecutive_crashes{0};
     std::deque<Time> m_crash_restarts;  // when crash restarts were decided, within the window
+    bool m_check_passing{false};  // the current child's ready check (true without one)
+    bool m_started{false};
+    int m_live_failures{0};
+    std::string m_not_ready_detail;
+    std::string m_live_detail;
     Stats m_stats;
 };
 

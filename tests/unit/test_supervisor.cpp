@@ -456,3 +456,88 @@ TEST_CASE("ChildrenGone before the end is ignored; nothing happens after exit") 
     CHECK(has<Exit>(h.send(ChildrenGone{})));
     CHECK(h.send(SignalReceived{SIGTERM}).empty());
 }
+
+TEST_CASE("readiness: without a ready check a running child is ready; a stop ends it at once") {
+    Harness h;
+    h.send(Start{});
+    CHECK_FALSE(h.sup.ready());
+    CHECK(std::string(h.sup.status_name()) == "starting");
+    h.send(Spawned{10});
+    CHECK(h.sup.ready());
+    CHECK(h.sup.started());
+    CHECK(std::string(h.sup.status_name()) == "running");
+    CHECK_FALSE(h.sup.reason());
+    h.send(SignalReceived{SIGTERM});
+    CHECK_FALSE(h.sup.ready());
+    CHECK(std::string(h.sup.status_name()) == "stopping");
+    CHECK(h.sup.reason() == std::string("graceful shutdown"));
+    CHECK(h.sup.live());  // still supervising
+}
+
+TEST_CASE("readiness with a ready check: not ready until it passes, again after a restart") {
+    Config c;
+    c.ready_check = "tcp://127.0.0.1:8888";
+    Harness h(c);
+    h.start(10);
+    CHECK_FALSE(h.sup.ready());
+    CHECK_FALSE(h.sup.started());
+    CHECK(std::string(h.sup.status_name()) == "starting");
+    h.send(CheckResult{CheckKindOf::ready, true, ""});
+    CHECK(h.sup.ready());
+    CHECK(h.sup.started());
+    h.send(SignalReceived{SIGUSR1});
+    CHECK_FALSE(h.sup.ready());  // the child is on its way out
+    CHECK(std::string(h.sup.status_name()) == "restarting");
+    h.send(ChildExited{exited(1)});
+    CHECK(std::string(h.sup.status_name()) == "restarting");
+    h.send(Spawned{11});
+    CHECK_FALSE(h.sup.ready());
+    CHECK(std::string(h.sup.status_name()) == "restarting");
+    h.send(CheckResult{CheckKindOf::ready, false, "connection refused"});
+    CHECK(h.sup.reason() == std::string("ready check failing: connection refused"));
+    h.send(CheckResult{CheckKindOf::ready, true, ""});
+    CHECK(h.sup.ready());
+    CHECK(std::string(h.sup.status_name()) == "running");
+}
+
+TEST_CASE("draining turns readiness off before anything is forwarded") {
+    Config c;
+    c.drain_delay = 3s;
+    Harness h(c);
+    h.start();
+    CHECK(h.sup.ready());
+    auto a = h.send(SignalReceived{SIGTERM});
+    CHECK_FALSE(has<Kill>(a));
+    CHECK_FALSE(h.sup.ready());
+}
+
+TEST_CASE("liveness: N failed live checks in a row turn /health off; a pass turns it back") {
+    Config c;
+    c.live_check = "tcp://127.0.0.1:1";
+    c.live_failures = 3;
+    Harness h(c);
+    h.start();
+    for (int i = 0; i < 2; ++i) h.send(CheckResult{CheckKindOf::live, false, "timeout"});
+    CHECK(h.sup.live());
+    h.send(CheckResult{CheckKindOf::live, false, "timeout"});
+    CHECK_FALSE(h.sup.live());
+    CHECK(h.sup.reason() == std::string("live check failing: timeout"));
+    h.send(CheckResult{CheckKindOf::live, true, ""});
+    CHECK(h.sup.live());
+}
+
+TEST_CASE("a spent crash budget is not live; backoff is reported") {
+    Config c;
+    c.on_crash = OnCrash::always;
+    c.max_restarts = 1;
+    Harness h(c);
+    h.start();
+    h.send(ChildExited{exited(1)});
+    CHECK(std::string(h.sup.status_name()) == "backoff");
+    CHECK(h.sup.live());
+    h.advance(1s);
+    h.send(TimerFired{});
+    h.send(Spawned{2});
+    h.send(ChildExited{exited(1)});
+    CHECK_FALSE(h.sup.live());
+}
