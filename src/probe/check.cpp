@@ -1,0 +1,170 @@
+#include "probe/check.hpp"
+
+#include <sys/wait.h>
+
+#include <cstring>
+#include <optional>
+
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <fmt/format.h>
+
+#include "probe/ip_address.hpp"
+
+namespace clawinit {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+// One attempt. Handlers hold it alive; `done` makes the first outcome (result or deadline) the
+// only one reported.
+struct Check::Round {
+    explicit Round(asio::io_context& io) : stream(io), deadline(io) {}
+    beast::tcp_stream stream;
+    asio::steady_timer deadline;
+    beast::flat_buffer buffer{8192};
+    http::request<http::empty_body> request;
+    std::optional<http::response_parser<http::empty_body>> response;
+    int pid{0};
+    bool done{false};
+};
+
+Check::Check(asio::io_context& io, CheckTarget target, Duration interval, Duration timeout,
+             Report report, ExecHooks hooks)
+    : m_io(io),
+      m_target(std::move(target)),
+      m_interval(interval),
+      m_timeout(timeout),
+      m_report(std::move(report)),
+      m_hooks(std::move(hooks)),
+      m_tick(io) {
+    if (m_target.kind != CheckKind::exec) parse_ip_address(m_target.address.host, "check target");
+}
+
+Check::~Check() { stop(); }
+
+void Check::start() {
+    stop();
+    m_running = true;
+    begin_round();
+}
+
+void Check::stop() {
+    m_running = false;
+    m_tick.cancel();
+    if (!m_round) return;
+    auto round = std::exchange(m_round, nullptr);
+    round->done = true;
+    round->deadline.cancel();
+    round->stream.close();
+    if (round->pid > 0) m_hooks.kill(round->pid);
+}
+
+void Check::begin_round() {
+    if (!m_running) return;
+    m_round = std::make_shared<Round>(m_io);
+    auto round = m_round;
+    m_tick.expires_after(m_interval);
+    m_tick.async_wait([this](const boost::system::error_code& ec) {
+        if (!ec) begin_round();
+    });
+    // A round still in flight when the next begins was already reported as timed out.
+    round->deadline.expires_after(m_timeout);
+    round->deadline.async_wait([this, round](const boost::system::error_code& ec) {
+        if (ec || round->done) return;
+        if (round->pid > 0) m_hooks.kill(round->pid);
+        round->stream.close();
+        finish(round, false, fmt::format("no answer within {}ms", m_timeout.count()));
+    });
+    if (m_target.kind == CheckKind::exec)
+        run_exec(round);
+    else
+        run_network(round);
+}
+
+void Check::finish(const std::shared_ptr<Round>& round, bool pass, std::string detail) {
+    if (round->done) return;
+    round->done = true;
+    round->deadline.cancel();
+    round->stream.close();
+    if (m_running) m_report(pass, std::move(detail));
+}
+
+void Check::run_network(const std::shared_ptr<Round>& round) {
+    const tcp::endpoint endpoint(parse_ip_address(m_target.address.host, "check target"),
+                                 m_target.address.port);
+    round->stream.async_connect(endpoint, [this, round](const beast::error_code& ec) {
+        if (round->done) return;
+        if (ec) return finish(round, false, "connect: " + ec.message());
+        if (m_target.kind == CheckKind::tcp) return finish(round, true, "connected");
+        round->request = {http::verb::get, m_target.path, 11};
+        round->request.set(http::field::host, m_target.address.host);
+        round->request.set(http::field::user_agent, "clawinit-check");
+        round->request.keep_alive(false);
+        http::async_write(round->stream, round->request,
+                          [this, round](const beast::error_code& wec, std::size_t) {
+            if (round->done) return;
+            if (wec) return finish(round, false, "write: " + wec.message());
+            round->response.emplace();
+            round->response->skip(false);
+            http::async_read_header(round->stream, round->buffer, *round->response,
+                                    [this, round](const beast::error_code& rec, std::size_t) {
+                if (round->done) return;
+                if (rec) return finish(round, false, "read: " + rec.message());
+                const unsigned status = round->response->get().result_int();
+                finish(round, status >= 200 && status < 400, fmt::format("HTTP {}", status));
+            });
+        });
+    });
+}
+
+void Check::run_exec(const std::shared_ptr<Round>& round) {
+    const int pid = m_hooks.spawn(split_command(m_target.command));
+    if (pid < 0) return finish(round, false, fmt::format("exec: {}", std::strerror(-pid)));
+    round->pid = pid;
+}
+
+bool Check::on_process_exit(int pid, int wait_status) {
+    if (!m_round || m_round->pid != pid) return false;
+    auto round = m_round;
+    round->pid = 0;
+    const bool pass = WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0;
+    finish(round, pass,
+           WIFEXITED(wait_status) ? fmt::format("exit code {}", WEXITSTATUS(wait_status))
+                                  : fmt::format("killed by signal {}", WTERMSIG(wait_status)));
+    return true;
+}
+
+std::vector<std::string> split_command(const std::string& command) {
+    std::vector<std::string> argv;
+    std::string current;
+    bool in_word = false;
+    char quote = 0;
+    for (char c : command) {
+        if (quote) {
+            if (c == quote)
+                quote = 0;
+            else
+                current += c;
+        } else if (c == '\'' || c == '"') {
+            quote = c;
+            in_word = true;
+        } else if (c == ' ' || c == '\t' || c == '\n') {
+            if (in_word) argv.push_back(std::exchange(current, {}));
+            in_word = false;
+        } else {
+            current += c;
+            in_word = true;
+        }
+    }
+    if (in_word) argv.push_back(current);
+    return argv;
+}
+
+}  // namespace clawinit

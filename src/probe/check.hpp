@@ -1,0 +1,61 @@
+// --ready-check / --live-check: a periodic, asynchronous probe of the child from clawinit's own
+// event loop. Every round has its own deadline, so a target that hangs costs one pending
+// socket or process, never a delayed signal, reap or probe answer.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "config/config.hpp"
+#include "config/endpoint.hpp"
+
+namespace clawinit {
+
+class Check {
+public:
+    using Report = std::function<void(bool pass, std::string detail)>;
+    // exec: checks start a process through the runtime (whose reaper owns waitpid) and learn
+    // its end through on_process_exit().
+    struct ExecHooks {
+        std::function<int(const std::vector<std::string>& argv)> spawn;  // pid, or -errno
+        std::function<void(int pid)> kill;
+    };
+
+    // Throws ConfigError for a target that cannot be checked (a host that is not an IP).
+    Check(boost::asio::io_context& io, CheckTarget target, Duration interval, Duration timeout,
+          Report report, ExecHooks hooks);
+    ~Check();
+
+    void start();  // first round now, then every interval
+    void stop();   // abandon the round in flight; no more reports
+    // true when `pid` was this check's process (its result has then been reported).
+    bool on_process_exit(int pid, int wait_status);
+
+private:
+    struct Round;
+    void begin_round();
+    void finish(const std::shared_ptr<Round>& round, bool pass, std::string detail);
+    void run_network(const std::shared_ptr<Round>& round);
+    void run_exec(const std::shared_ptr<Round>& round);
+
+    boost::asio::io_context& m_io;
+    CheckTarget m_target;
+    Duration m_interval;
+    Duration m_timeout;
+    Report m_report;
+    ExecHooks m_hooks;
+    boost::asio::steady_timer m_tick;
+    std::shared_ptr<Round> m_round;
+    bool m_running{false};
+};
+
+// exec:CMD split into argv on whitespace, with '...' and "..." quoting; no shell is involved,
+// so exec checks work in FROM-scratch images.
+std::vector<std::string> split_command(const std::string& command);
+
+}  // namespace clawinit

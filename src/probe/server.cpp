@@ -1,0 +1,220 @@
+#include "probe/server.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <fmt/format.h>
+
+#include "probe/answer.hpp"
+#include "probe/ip_address.hpp"
+
+namespace clawinit {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+// Malformed, oversized or body-carrying requests; a client that simply went away or went
+// quiet (end_of_stream, partial_message, timeout) is not owed an answer.
+bool is_bad_request(const beast::error_code& ec) {
+    if (ec == http::error::buffer_overflow) return true;
+    if (ec.category() != beast::http::make_error_code(http::error::bad_method).category()) return false;
+    return ec != http::error::end_of_stream && ec != http::error::partial_message;
+}
+
+}  // namespace
+
+// One connection: read a request (with a deadline), answer it, maybe keep the connection for
+// the next one. The server's list owns it; handlers keep it alive while they are pending.
+class ProbeSession : public std::enable_shared_from_this<ProbeSession> {
+public:
+    ProbeSession(tcp::socket socket, ProbeServer& server)
+        : m_stream(std::move(socket)), m_server(server), m_buffer(server.m_limits.header_limit * 2) {}
+
+    void start(std::list<std::shared_ptr<ProbeSession>>::iterator self) {
+        m_self = self;
+        do_read();
+    }
+
+    // `clawinit stop --wait` asks for the outcome of the stop before it sends SIGTERM; the
+    // answer is written only when clawinit is about to exit.
+    bool waits_for_exit() const { return m_waits_for_exit; }
+    void answer_exit(const std::string& final_status) {
+        // The head went out when the request arrived; the body, delimited by the close, is
+        // the outcome.
+        m_exit_body = final_status;
+        asio::async_write(m_stream.socket(), asio::buffer(m_exit_body),
+                          [self = shared_from_this()](beast::error_code, std::size_t) { self->close(); });
+    }
+
+    void close() {
+        if (m_closed) return;
+        m_closed = true;
+        boost::system::error_code ignored;
+        m_stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+        m_stream.socket().close(ignored);
+        m_server.forget(m_self);  // may drop the list's reference; ours is in a handler
+    }
+
+private:
+    void do_read() {
+        m_parser.emplace();
+        m_parser->header_limit(static_cast<std::uint32_t>(m_server.m_limits.header_limit));
+        m_parser->body_limit(0);  // probes carry no body
+        m_stream.expires_after(m_server.m_limits.read_timeout);
+        http::async_read(m_stream, m_buffer, *m_parser,
+                         [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                             self->on_read(ec);
+                         });
+    }
+
+    void on_read(beast::error_code ec) {
+        if (m_closed) return;
+        if (ec) {
+            // A broken request gets one 400 and the door; a silent or vanished client just
+            // the door.
+            if (is_bad_request(ec))
+                return reply(ProbeAnswer{400, "application/json", "{\"error\":\"bad request\"}\n", true, {}},
+                             false, false);
+            return close();
+        }
+        const auto& request = m_parser->get();
+        if (request.method() == http::verb::get && request.target() == "/status?wait=exit") {
+            // The head now tells the client it is registered, so it can send its SIGTERM
+            // without racing our exit; the body follows at exit (answer_exit).
+            m_waits_for_exit = true;
+            m_stream.expires_never();
+            static constexpr std::string_view k_head =
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nCache-Control: no-store\r\n"
+                "Connection: close\r\n\r\n";
+            asio::async_write(m_stream.socket(), asio::buffer(k_head.data(), k_head.size()),
+                              [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                                  if (ec) self->close();
+                              });
+            return;
+        }
+        const bool head = request.method() == http::verb::head;
+        ProbeAnswer answer =
+            answer_probe(request.method_string(), request.target(), m_server.m_snapshot());
+        reply(std::move(answer), request.keep_alive(), head);
+    }
+
+    void reply(ProbeAnswer answer, bool keep_alive, bool head) {
+        m_response = {};
+        m_response.version(11);
+        m_response.result(static_cast<http::status>(answer.status));
+        m_response.set(http::field::content_type, answer.content_type);
+        m_response.set(http::field::cache_control, "no-store");
+        if (answer.allow) m_response.set(http::field::allow, *answer.allow);
+        m_response.body() = std::move(answer.body);
+        m_response.prepare_payload();
+        if (head) m_response.body().clear();  // Content-Length stays that of the GET
+        m_response.keep_alive(keep_alive && !answer.close);
+        m_stream.expires_after(m_server.m_limits.read_timeout);
+        http::async_write(m_stream, m_response,
+                          [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              self->on_write(ec);
+                          });
+    }
+
+    void on_write(beast::error_code ec) {
+        if (m_closed) return;
+        if (ec || !m_response.keep_alive()) return close();
+        do_read();
+    }
+
+    beast::tcp_stream m_stream;
+    ProbeServer& m_server;
+    beast::flat_buffer m_buffer;
+    std::optional<http::request_parser<http::empty_body>> m_parser;
+    http::response<http::string_body> m_response;
+    std::list<std::shared_ptr<ProbeSession>>::iterator m_self;
+    bool m_closed{false};
+    bool m_waits_for_exit{false};
+    std::string m_exit_body;
+};
+
+ProbeServer::ProbeServer(asio::io_context& io, const HostPort& address, SnapshotSource snapshot,
+                         ProbeLimits limits)
+    : m_acceptor(io), m_snapshot(std::move(snapshot)), m_limits(limits) {
+    const tcp::endpoint endpoint(parse_ip_address(address.host, "--probe-listen"), address.port);
+    boost::system::error_code ec;
+    auto fail = [&](const char* call) {
+        throw ConfigError(fmt::format("--probe-listen {}: {} failed: {}", format_address(address),
+                                      call, ec.message()));
+    };
+    m_acceptor.open(endpoint.protocol(), ec);
+    if (ec) fail("socket");
+    // A restarted container must never meet "address in use" from our own old listener.
+    m_acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+    if (ec) fail("setsockopt(SO_REUSEADDR)");
+    m_acceptor.bind(endpoint, ec);
+    if (ec) fail("bind");
+    m_acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) fail("listen");
+}
+
+ProbeServer::~ProbeServer() { close(); }
+
+void ProbeServer::start() { do_accept(); }
+
+void ProbeServer::close() {
+    if (m_closed) return;
+    m_closed = true;
+    boost::system::error_code ignored;
+    m_acceptor.close(ignored);
+    while (!m_sessions.empty()) m_sessions.front()->close();
+}
+
+void ProbeServer::finish(const std::string& final_status) {
+    boost::system::error_code ignored;
+    m_acceptor.close(ignored);
+    const std::vector<std::shared_ptr<ProbeSession>> sessions(m_sessions.begin(), m_sessions.end());
+    for (const auto& session : sessions) {
+        if (session->waits_for_exit())
+            session->answer_exit(final_status);
+        else
+            session->close();
+    }
+}
+
+void ProbeServer::do_accept() {
+    m_acceptor.async_accept([this](const boost::system::error_code& ec, tcp::socket socket) {
+        on_accept(ec, std::move(socket));
+    });
+}
+
+void ProbeServer::on_accept(const boost::system::error_code& ec, tcp::socket socket) {
+    if (m_closed || ec == asio::error::operation_aborted) return;
+    if (!ec) {
+        if (m_sessions.size() >= m_limits.max_connections) evict_one();
+        boost::system::error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
+        m_sessions.push_back(std::make_shared<ProbeSession>(std::move(socket), *this));
+        m_sessions.back()->start(std::prev(m_sessions.end()));
+    }
+    // EMFILE and friends: keep accepting; the next connection may well fit.
+    do_accept();
+}
+
+void ProbeServer::forget(std::list<std::shared_ptr<ProbeSession>>::iterator where) {
+    m_sessions.erase(where);
+}
+
+void ProbeServer::evict_one() {
+    if (!m_sessions.empty()) m_sessions.front()->close();
+}
+
+}  // namespace clawinit

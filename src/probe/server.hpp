@@ -1,0 +1,62 @@
+// The probe server's sockets (Boost.Beast, in clawinit's one io_context). It only moves bytes:
+// every answer comes from answer_probe() over a ProbeSnapshot taken when the request is
+// complete. A client that misbehaves costs one bounded session, never a stalled loop.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <list>
+#include <memory>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include "config/config.hpp"
+#include "config/endpoint.hpp"
+#include "probe/snapshot.hpp"
+
+namespace clawinit {
+
+struct ProbeLimits {
+    Duration read_timeout{std::chrono::seconds(5)};  // per request, headers included
+    std::size_t max_connections{256};
+    std::size_t header_limit{4096};  // a probe request is a few hundred bytes
+};
+
+class ProbeSession;
+
+class ProbeServer {
+public:
+    using SnapshotSource = std::function<ProbeSnapshot()>;
+
+    // Binds and listens at once (SO_REUSEADDR): a bind failure throws ConfigError, before the
+    // child is spawned.
+    ProbeServer(boost::asio::io_context& io, const HostPort& address, SnapshotSource snapshot,
+                ProbeLimits limits = {});
+    ~ProbeServer();
+
+    void start();
+    void close();  // the listener and every open connection
+    // At exit: stop accepting, answer every `GET /status?wait=exit` (what `clawinit stop
+    // --wait` holds open) with `final_status`, close the rest. open_connections() then drops
+    // to zero as the answers are written.
+    void finish(const std::string& final_status);
+    std::size_t open_connections() const { return m_sessions.size(); }
+
+private:
+    friend class ProbeSession;
+    void do_accept();
+    void on_accept(const boost::system::error_code& ec, boost::asio::ip::tcp::socket socket);
+    void forget(std::list<std::shared_ptr<ProbeSession>>::iterator where);
+    void evict_one();
+
+    boost::asio::ip::tcp::acceptor m_acceptor;
+    SnapshotSource m_snapshot;
+    ProbeLimits m_limits;
+    // Oldest first: at the connection cap the oldest session still waiting for a request is
+    // dropped, so a slowloris crowd cannot lock out the kubelet.
+    std::list<std::shared_ptr<ProbeSession>> m_sessions;
+    bool m_closed{false};
+};
+
+}  // namespace clawinit
