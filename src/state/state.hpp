@@ -1,0 +1,36 @@
+// What clawinit remembers across container restarts (SPEC.md "State"), and its JSON form.
+// Pure: no files, no clock; state_file.hpp does the syscalls.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace clawinit {
+
+struct PersistedState {
+    std::uint64_t boot_count{0};
+    std::map<std::string, std::uint64_t> restarts;  // by reason: "signal", "crash"
+    std::optional<int> last_exit;
+    std::string last_stop_reason;  // "SIGTERM", "child exited", ...; empty if none yet
+    std::optional<double> last_stop_seconds;
+    bool last_stop_killed{false};  // SIGKILL was needed
+    std::int64_t started_at{0};    // unix seconds of this boot
+    std::int64_t updated_at{0};    // unix seconds of the last save
+    std::int64_t last_restart_at{0};
+
+    bool operator==(const PersistedState&) const = default;
+};
+
+// Pretty-printed, keys always in the same order, trailing newline: a person reading the
+// volume and a diff between two saves both see one field per line.
+std::string encode_state(const PersistedState& state);
+
+// nullopt means corrupt: any syntax error, a wrong type, a number out of range, a duplicate
+// key or anything after the closing brace. Unknown top-level keys are skipped (a newer
+// clawinit may have written them) and missing keys keep their defaults (an older one may not).
+std::optional<PersistedState> decode_state(std::string_view text);
+
+}  // namespace clawinit
