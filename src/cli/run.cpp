@@ -10,6 +10,8 @@
 
 #include <fmt/format.h>
 
+#include "cli/subcommands.hpp"
+#include "cli/target.hpp"
 #include "config/load.hpp"
 #include "config/signal_names.hpp"
 #include "log/logger.hpp"
@@ -54,7 +56,10 @@ int supervise(const Config& config) {
     }
     const sigset_t child_mask = block_signals();
     Runtime runtime(config, child_mask, std::move(user));
-    return runtime.run();
+    if (!config.pid_file.empty()) write_pid_file(config.pid_file, ::getpid());
+    const int code = runtime.run();
+    if (!config.pid_file.empty()) remove_pid_file(config.pid_file, ::getpid());
+    return code;
 }
 
 }  // namespace
@@ -62,6 +67,9 @@ int supervise(const Config& config) {
 int run_cli(int argc, char** argv) {
     try {
         const std::vector<std::string> args(argv + 1, argv + argc);
+        // `clawinit stop` is the subcommand; a gateway called "stop" is `clawinit -- stop`.
+        if (!args.empty() && is_subcommand(args.front()))
+            return run_subcommand(args, current_environment());
         const Invocation invocation = parse_invocation(args, current_environment());
         switch (invocation.kind) {
             case InvocationKind::help: std::fputs(help_text().c_str(), stdout); return 0;

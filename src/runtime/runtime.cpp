@@ -5,11 +5,16 @@
 
 #include <cerrno>
 #include <cstring>
+#include <ctime>
+
+#include <boost/asio/post.hpp>
 
 #include <fmt/format.h>
 
+#include "config/endpoint.hpp"
 #include "config/signal_names.hpp"
 #include "log/logger.hpp"
+#include "state/state_file.hpp"
 #include "sys/process_tree.hpp"
 #include "sys/reaper.hpp"
 #include "sys/signals.hpp"
@@ -19,18 +24,48 @@ extern char** environ;
 namespace clawinit {
 
 Runtime::Runtime(const Config& config, sigset_t child_mask, std::optional<UserIds> user)
-    : m_signals(m_io, open_signalfd().release()), m_timer(m_io), m_supervisor(config) {
+    : m_config(config),
+      m_signals(m_io, open_signalfd().release()),
+      m_timer(m_io),
+      m_supervisor(config) {
     m_spawn.command = config.command;
     m_spawn.env = child_environment(environ, config.env);
     m_spawn.user = std::move(user);
     m_spawn.child_mask = child_mask;
+    // Everything that can fail here fails before the spawn: a taken probe port is exit 2.
+    if (auto address = parse_listen_address(config.probe_listen))
+        m_probe = std::make_unique<ProbeServer>(m_io, *address, [this] { return snapshot(); });
+    if (!config.ready_check.empty()) m_ready_check = make_check(config.ready_check, CheckKindOf::ready);
+    if (!config.live_check.empty()) m_live_check = make_check(config.live_check, CheckKindOf::live);
+    if (!config.state_dir.empty()) {
+        LoadResult loaded = load_state(config.state_dir);
+        if (!loaded.warning.empty()) log_line(LogLevel::warn, "state: " + loaded.warning);
+        m_boot_base = loaded.state;
+        m_state = loaded.state;
+        ++m_state.boot_count;
+        m_state.started_at = std::time(nullptr);
+        log_line(LogLevel::info, fmt::format("state: boot {} (state in {}/state.json)",
+                                             m_state.boot_count, config.state_dir));
+    }
 }
+
+Runtime::~Runtime() = default;
 
 int Runtime::run() {
     do_read_signals();
+    if (m_probe) m_probe->start();
     dispatch(Start{});
     // Signals that arrived before the loop started are already queued in the signalfd.
     while (!m_exit_code) m_io.run_one();
+    if (m_save_pending) save_now();  // the final save was posted but the loop has ended
+    if (m_probe) {
+        // Give `stop --wait` its answer; a client that does not read it costs at most 1 s.
+        m_probe->finish(final_status(*m_exit_code));
+        const auto give_up = Clock::now() + std::chrono::seconds(1);
+        while (m_probe->open_connections() > 0 && Clock::now() < give_up)
+            m_io.run_one_until(give_up);
+        m_probe->close();
+    }
     return *m_exit_code;
 }
 
@@ -47,6 +82,7 @@ void Runtime::dispatch(Event event) {
         if (m_queue.empty() && m_supervisor.phase() == Phase::finishing) reap();
     }
     m_dispatching = false;
+    follow_child();
 }
 
 void Runtime::execute(const Action& action) {
@@ -60,21 +96,7 @@ void Runtime::execute(const Action& action) {
                 else
                     dispatch(Spawned{outcome.pid});
             } else if constexpr (std::is_same_v<A, Kill>) {
-                if (a.target == Target::descendants) {
-                    signal_descendants(a.signo);
-                    return;
-                }
-                const pid_t target = a.target == Target::group ? -a.pid : a.pid;
-                int rc = ::kill(target, a.signo);
-                if (rc != 0 && errno == ESRCH && a.target == Target::group) {
-                    // The child left its process group (its own setsid/setpgid): reach it
-                    // directly rather than not at all.
-                    rc = ::kill(a.pid, a.signo);
-                }
-                // ESRCH: it exited a moment ago; its SIGCHLD is already on the way.
-                if (rc != 0 && errno != ESRCH)
-                    log_line(LogLevel::warn, fmt::format("kill({}, {}) failed: {}", target,
-                                                         signal_name(a.signo), std::strerror(errno)));
+                send_kill(a);
             } else if constexpr (std::is_same_v<A, ArmTimer>) {
                 m_timer.expires_at(a.deadline);
                 m_timer.async_wait([this](const boost::system::error_code& ec) { on_timer(ec); });
@@ -85,10 +107,28 @@ void Runtime::execute(const Action& action) {
             } else if constexpr (std::is_same_v<A, Log>) {
                 log_line(a.level, a.message);
             } else if constexpr (std::is_same_v<A, SaveState>) {
-                // Persisted state arrives with --state-dir (SPEC.md "State").
+                request_save();
             }
         },
         action);
+}
+
+void Runtime::send_kill(const Kill& kill) {
+    if (kill.target == Target::descendants) {
+        signal_descendants(kill.signo);
+        return;
+    }
+    const pid_t target = kill.target == Target::group ? -kill.pid : kill.pid;
+    int rc = ::kill(target, kill.signo);
+    if (rc != 0 && errno == ESRCH && kill.target == Target::group) {
+        // The child left its process group (its own setsid/setpgid): reach it directly
+        // rather than not at all.
+        rc = ::kill(kill.pid, kill.signo);
+    }
+    // ESRCH: it exited a moment ago; its SIGCHLD is already on the way.
+    if (rc != 0 && errno != ESRCH)
+        log_line(LogLevel::warn, fmt::format("kill({}, {}) failed: {}", target,
+                                             signal_name(kill.signo), std::strerror(errno)));
 }
 
 void Runtime::do_read_signals() {
@@ -123,7 +163,8 @@ void Runtime::reap() {
     const ReapResult result = reap_all([&](int pid, int status) {
         if (main_pid != 0 && pid == main_pid)
             main_status = status;
-        else
+        else if (!(m_ready_check && m_ready_check->on_process_exit(pid, status)) &&
+                 !(m_live_check && m_live_check->on_process_exit(pid, status)))
             ++m_zombies_reaped;
     });
     // After ChildExited, dispatch() reaps again once the Supervisor is finishing, and that
@@ -132,6 +173,119 @@ void Runtime::reap() {
         dispatch(ChildExited{*main_status});
     else if (result.no_children && m_supervisor.phase() == Phase::finishing)
         dispatch(ChildrenGone{});
+}
+
+void Runtime::follow_child() {
+    const bool running = m_supervisor.phase() == Phase::running;
+    const int pid = running ? m_supervisor.child_pid() : 0;
+    if (pid == m_checked_pid) return;
+    m_checked_pid = pid;
+    for (Check* check : {m_ready_check.get(), m_live_check.get()}) {
+        if (!check) continue;
+        if (pid)
+            check->start();
+        else
+            check->stop();
+    }
+}
+
+std::unique_ptr<Check> Runtime::make_check(const std::string& url, CheckKindOf kind) {
+    Check::ExecHooks hooks{
+        [this](const std::vector<std::string>& argv) { return spawn_check_process(argv); },
+        [](int pid) { ::kill(-pid, SIGKILL); }};  // its own session: the whole check goes
+    auto report = [this, kind](bool pass, std::string detail) {
+        dispatch(CheckResult{kind, pass, std::move(detail)});
+    };
+    return std::make_unique<Check>(m_io, parse_check_target(url), m_config.check_interval,
+                                   m_config.check_timeout, std::move(report), std::move(hooks));
+}
+
+int Runtime::spawn_check_process(const std::vector<std::string>& argv) {
+    if (argv.empty()) return -ENOENT;
+    SpawnSpec spec = m_spawn;
+    spec.command = argv;
+    const SpawnOutcome outcome = spawn_child(m_io, spec);
+    return outcome.error ? -outcome.error : outcome.pid;
+}
+
+void Runtime::request_save() {
+    if (m_config.state_dir.empty() || m_save_pending) return;
+    // Saved after the event that asked for it is fully handled (the spawn, the forward), and
+    // one save covers every change made in the meantime.
+    m_save_pending = true;
+    boost::asio::post(m_io, [this] {
+        if (m_save_pending) save_now();
+    });
+}
+
+void Runtime::save_now() {
+    m_save_pending = false;
+    const Stats& stats = m_supervisor.stats();
+    const std::time_t now = std::time(nullptr);
+    m_state.restarts["signal"] = m_boot_base.restarts["signal"] + stats.restarts_signal;
+    m_state.restarts["crash"] = m_boot_base.restarts["crash"] + stats.restarts_crash;
+    if (m_supervisor.restarts() != m_restarts_seen) {
+        m_restarts_seen = m_supervisor.restarts();
+        m_state.last_restart_at = now;
+    }
+    if (stats.last_exit) m_state.last_exit = stats.last_exit;
+    if (m_supervisor.phase() == Phase::exited || m_supervisor.stop_requested()) {
+        m_state.last_stop_reason = m_supervisor.stop_requested()
+                                       ? signal_name(m_supervisor.stop_signal())
+                                       : m_supervisor.crash_budget_spent() ? "crash budget spent"
+                                                                           : "child exited";
+        if (stats.last_stop_duration)
+            m_state.last_stop_seconds = std::chrono::duration<double>(*stats.last_stop_duration).count();
+        m_state.last_stop_killed = stats.last_stop_killed;
+    }
+    m_state.updated_at = now;
+    const SaveResult saved = save_state(m_config.state_dir, m_state);
+    m_last_save_seconds = saved.seconds;
+    if (saved.ok) {
+        if (!m_last_save_error.empty()) log_line(LogLevel::info, "state: saving works again");
+        m_last_save_error.clear();
+    } else if (saved.error != m_last_save_error) {
+        // Once per distinct error: a read-only volume must not flood the log.
+        log_line(LogLevel::warn, "state: not saved, previous state kept: " + saved.error);
+        m_last_save_error = saved.error;
+    }
+}
+
+std::string Runtime::final_status(int exit_code) const {
+    const Stats& stats = m_supervisor.stats();
+    const std::string stop_seconds =
+        stats.last_stop_duration
+            ? fmt::format("{:.3f}", std::chrono::duration<double>(*stats.last_stop_duration).count())
+            : "null";
+    return fmt::format(
+        "{{\"status\":\"exited\",\"exit_code\":{},\"last_exit\":{},\"stop_seconds\":{},\"killed\":{},"
+        "\"restarts\":{}}}\n",
+        exit_code, stats.last_exit ? std::to_string(*stats.last_exit) : "null", stop_seconds,
+        stats.last_stop_killed ? "true" : "false", m_supervisor.restarts());
+}
+
+ProbeSnapshot Runtime::snapshot() const {
+    const Supervisor& sup = m_supervisor;
+    const Stats& stats = sup.stats();
+    ProbeSnapshot s;
+    s.status = sup.status_name();
+    s.reason = sup.reason();
+    s.live = sup.live();
+    s.ready = sup.ready();
+    s.started = sup.started();
+    s.uptime_seconds = std::chrono::duration<double>(Clock::now() - m_started_at).count();
+    s.child_pid = sup.child_pid();
+    s.restarts = sup.restarts();
+    s.last_exit = stats.last_exit;
+    s.restarts_signal = stats.restarts_signal;
+    s.restarts_crash = stats.restarts_crash;
+    s.forwarded = stats.forwarded;
+    s.exits = stats.exits;
+    s.zombies_reaped = m_zombies_reaped;
+    if (stats.last_stop_duration)
+        s.last_stop_seconds = std::chrono::duration<double>(*stats.last_stop_duration).count();
+    s.last_state_save_seconds = m_last_save_seconds;
+    return s;
 }
 
 }  // namespace clawinit

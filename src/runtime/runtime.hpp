@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 
 #include <boost/asio/io_context.hpp>
@@ -15,7 +16,11 @@
 
 #include "config/config.hpp"
 #include "core/supervisor.hpp"
+#include "probe/check.hpp"
+#include "probe/server.hpp"
+#include "probe/snapshot.hpp"
 #include "sys/fd.hpp"
+#include "state/state.hpp"
 #include "sys/spawn.hpp"
 
 namespace clawinit {
@@ -23,6 +28,7 @@ namespace clawinit {
 class Runtime {
 public:
     Runtime(const Config& config, sigset_t child_mask, std::optional<UserIds> user);
+    ~Runtime();
 
     // Runs until the Supervisor says Exit; returns the exit code.
     int run();
@@ -30,15 +36,24 @@ public:
     boost::asio::io_context& io() { return m_io; }
     const Supervisor& supervisor() const { return m_supervisor; }
     std::uint64_t zombies_reaped() const { return m_zombies_reaped; }
+    ProbeSnapshot snapshot() const;
+    std::string final_status(int exit_code) const;  // what `stop --wait` is told at exit
 
 private:
     void dispatch(Event event);
     void execute(const Action& action);
+    void send_kill(const Kill& kill);
     void do_read_signals();
     void on_signals(const boost::system::error_code& ec);
     void on_timer(const boost::system::error_code& ec);
     void reap();
+    void follow_child();  // start/stop the checks as the child comes and goes
+    std::unique_ptr<Check> make_check(const std::string& url, CheckKindOf kind);
+    int spawn_check_process(const std::vector<std::string>& argv);
+    void request_save();
+    void save_now();
 
+    Config m_config;
     boost::asio::io_context m_io{1};
     boost::asio::posix::stream_descriptor m_signals;
     boost::asio::steady_timer m_timer;
@@ -48,6 +63,17 @@ private:
     bool m_dispatching{false};
     std::optional<int> m_exit_code;
     std::uint64_t m_zombies_reaped{0};
+    Time m_started_at{Clock::now()};
+    std::unique_ptr<ProbeServer> m_probe;
+    std::unique_ptr<Check> m_ready_check;
+    std::unique_ptr<Check> m_live_check;
+    int m_checked_pid{0};  // the child the checks are following
+    PersistedState m_state;  // as loaded at start (counts of earlier boots), then as saved
+    PersistedState m_boot_base;
+    std::uint64_t m_restarts_seen{0};
+    bool m_save_pending{false};
+    std::string m_last_save_error;
+    std::optional<double> m_last_save_seconds;
 };
 
 }  // namespace clawinit

@@ -68,7 +68,9 @@ std::vector<pid_t> descendants_of(pid_t root, const std::vector<std::pair<pid_t,
 }
 
 int signal_descendants(int signo) {
-    if (::getpid() == 1) return ::kill(-1, signo) == 0 ? 1 : 0;
+    // Even as PID 1 we walk the tree instead of kill(-1): a `docker exec clawinit stop --wait`
+    // lives in our namespace without being our descendant, and must survive to hear the
+    // outcome. Orphans are reparented to us, so they are descendants and are found.
     int count = 0;
     for (pid_t pid : descendants_of(::getpid(), process_table()))
         if (::kill(pid, signo) == 0) ++count;

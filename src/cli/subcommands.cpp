@@ -1,0 +1,240 @@
+#include "cli/subcommands.hpp"
+
+#include <signal.h>
+
+#include <chrono>
+#include <cstdio>
+#include <optional>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "cli/http_get.hpp"
+#include "cli/json_field.hpp"
+#include "cli/target.hpp"
+#include "config/duration.hpp"
+#include "config/signal_names.hpp"
+#include "probe/ip_address.hpp"
+
+namespace clawinit {
+
+namespace {
+
+using namespace std::chrono_literals;
+using SteadyClock = std::chrono::steady_clock;
+
+constexpr int k_ok = 0, k_bad_outcome = 1, k_usage = 2, k_timed_out = 3, k_no_target = 4;
+
+struct SubOptions {
+    std::string name;
+    std::vector<std::string> words;  // positional arguments
+    bool wait{false};
+    bool json{false};
+    std::optional<Duration> timeout;
+    std::string pid, pid_file, probe, config;
+};
+
+SubOptions parse(const std::vector<std::string>& args) {
+    SubOptions o;
+    o.name = args.front();
+    for (std::size_t i = 1; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        auto value = [&]() -> const std::string& {
+            if (i + 1 >= args.size()) throw ConfigError(fmt::format("{} {}: needs a value", o.name, a));
+            return args[++i];
+        };
+        if (a == "--wait") o.wait = true;
+        else if (a == "--json") o.json = true;
+        else if (a == "--pid") o.pid = value();
+        else if (a == "--pid-file") o.pid_file = value();
+        else if (a == "--probe") o.probe = value();
+        else if (a == "-c" || a == "--config") o.config = value();
+        else if (a == "--timeout") {
+            o.timeout = parse_duration(value());
+            if (!o.timeout) throw ConfigError(fmt::format("{} --timeout: bad duration '{}'", o.name, args[i]));
+        } else if (!a.empty() && a.front() == '-') {
+            throw ConfigError(fmt::format("{}: unknown option '{}' (see clawinit --help)", o.name, a));
+        } else {
+            o.words.push_back(a);
+        }
+    }
+    return o;
+}
+
+// The configuration the target runs with, as far as this process can know it: the same
+// config file and CLAWINIT_* environment (true under docker/kubectl exec).
+Config target_config(const SubOptions& o, const Environment& env) {
+    std::vector<std::string> args;
+    if (!o.config.empty()) args = {"-c", o.config};
+    args.insert(args.end(), {"--", "clawinit-subcommand"});
+    return parse_invocation(args, env).config;
+}
+
+std::optional<HostPort> probe_of(const SubOptions& o, const Config& config) {
+    return probe_address(o.probe.empty() ? config.probe_listen : o.probe);
+}
+
+std::string field_or(const std::string& body, const char* key, const char* fallback = "-") {
+    auto value = json_field(body, key);
+    return value && *value != "null" ? *value : fallback;
+}
+
+int stop(const SubOptions& o, const Config& config) {
+    const pid_t pid = find_target(o.pid, o.pid_file);
+    const auto probe = probe_of(o, config);
+    const auto deadline = SteadyClock::now() + o.timeout.value_or(config.drain_delay + config.grace + 30s);
+    if (!o.wait || !probe) {
+        if (::kill(pid, SIGTERM) != 0) throw TargetError(fmt::format("kill({}, SIGTERM) failed", pid));
+        if (!o.wait) return k_ok;
+        while (::kill(pid, 0) == 0) {
+            if (SteadyClock::now() > deadline) return k_timed_out;
+            std::this_thread::sleep_for(20ms);
+        }
+        std::printf("clawinit pid %d stopped (probe server off: outcome unknown)\n", pid);
+        return k_ok;
+    }
+    // Ask for the outcome first, and signal only once the server has taken the question: the
+    // answer then cannot be lost to a stop that is over in a millisecond.
+    HttpExchange ex = http_send(*probe, "/status?wait=exit", deadline);
+    if (!ex.error.empty() || !http_read_head(ex, deadline))
+        throw TargetError(fmt::format("probe server {}: {}", format_address(*probe), ex.error));
+    if (::kill(pid, SIGTERM) != 0) throw TargetError(fmt::format("kill({}, SIGTERM) failed", pid));
+    const HttpResult outcome = http_finish(ex, deadline);
+    if (outcome.status != 200) {
+        std::fprintf(stderr, "clawinit stop: no outcome: %s\n", outcome.error.c_str());
+        return k_timed_out;
+    }
+    const bool killed = field_or(outcome.body, "killed") == "true";
+    std::printf("clawinit pid %d stopped: exit code %s after %ss, %s\n", pid,
+                field_or(outcome.body, "exit_code").c_str(), field_or(outcome.body, "stop_seconds").c_str(),
+                killed ? "SIGKILL was needed (grace expired)" : "graceful");
+    return killed ? k_bad_outcome : k_ok;
+}
+
+int restart(const SubOptions& o, const Config& config) {
+    const pid_t pid = find_target(o.pid, o.pid_file);
+    const int signo = config.restart_signals.empty() ? SIGUSR1 : config.restart_signals.front();
+    const auto probe = probe_of(o, config);
+    if (!o.wait) return ::kill(pid, signo) == 0 ? k_ok : k_no_target;
+    if (!probe) throw ConfigError("restart --wait needs the probe server (--probe-listen is off)");
+    const auto deadline = SteadyClock::now() + o.timeout.value_or(config.effective_restart_timeout() + 60s);
+    const HttpResult before = http_get(*probe, "/status", 2s);
+    if (before.status != 200) throw TargetError(fmt::format("probe server: {}", before.error));
+    const auto restarts0 = json_number(before.body, "restarts").value_or(0);
+    const auto child0 = json_number(before.body, "pid").value_or(0);
+    // If clawinit exits instead of restarting, this is how we learn why.
+    HttpExchange exit_watch = http_send(*probe, "/status?wait=exit", deadline);
+    if (exit_watch.error.empty()) http_read_head(exit_watch, deadline);
+    const auto started = SteadyClock::now();
+    if (::kill(pid, signo) != 0) throw TargetError(fmt::format("kill({}, {}) failed", pid, signal_name(signo)));
+
+    bool saw_restarting = false;
+    for (;;) {
+        const HttpResult now = http_get(*probe, "/status", 2s);
+        if (now.status != 200) {
+            const HttpResult end = exit_watch.error.empty() ? http_finish(exit_watch, SteadyClock::now() + 2s)
+                                                            : HttpResult{};
+            if (end.status == 200)
+                std::fprintf(stderr,
+                             "clawinit restart: the child exited with code %s, not a restart code; "
+                             "clawinit exited with %s\n",
+                             field_or(end.body, "last_exit").c_str(), field_or(end.body, "exit_code").c_str());
+            else
+                std::fprintf(stderr, "clawinit restart: clawinit went away during the restart (%s)\n",
+                             now.error.c_str());
+            return k_bad_outcome;
+        }
+        const std::string status = field_or(now.body, "status");
+        const auto restarts = json_number(now.body, "restarts").value_or(0);
+        const auto child = json_number(now.body, "pid").value_or(0);
+        saw_restarting |= status == "restarting";
+        if (restarts > restarts0 && status == "running") {
+            std::printf("restarted: child pid %lld -> %lld, ready after %.3fs\n", child0, child,
+                        std::chrono::duration<double>(SteadyClock::now() - started).count());
+            return k_ok;
+        }
+        if (restarts == restarts0 && (status == "stopping" || status == "backoff")) {
+            std::fprintf(stderr, "clawinit restart: the child exited with code %s, not a restart code\n",
+                         field_or(now.body, "last_exit").c_str());
+            return k_bad_outcome;
+        }
+        if (restarts == restarts0 && saw_restarting && status == "running" && child == child0) {
+            std::fprintf(stderr, "clawinit restart: child pid %lld did not exit within the restart timeout\n", child0);
+            return k_bad_outcome;
+        }
+        if (SteadyClock::now() > deadline) {
+            std::fprintf(stderr, "clawinit restart: %s\n",
+                         restarts > restarts0 ? "the new child never became ready" : "timed out");
+            return restarts > restarts0 ? k_bad_outcome : k_timed_out;
+        }
+        std::this_thread::sleep_for(50ms);
+    }
+}
+
+int status(const SubOptions& o, const Config& config) {
+    const auto probe = probe_of(o, config);
+    if (!probe) throw ConfigError("status needs the probe server (--probe-listen is off)");
+    const HttpResult result = http_get(*probe, "/status", o.timeout.value_or(2s));
+    if (result.status != 200) {
+        std::fprintf(stderr, "clawinit status: %s\n", result.error.empty() ? "bad answer" : result.error.c_str());
+        return k_no_target;
+    }
+    if (o.json) {
+        std::fputs(result.body.c_str(), stdout);
+        return k_ok;
+    }
+    const HttpResult ready = http_get(*probe, "/ready", 2s);
+    const std::string& b = result.body;
+    std::printf("status     %s\nuptime     %ss\nchild pid  %s\nrestarts   %s\nlast exit  %s\nready      %s\n",
+                field_or(b, "status").c_str(), field_or(b, "uptime").c_str(), field_or(b, "pid").c_str(),
+                field_or(b, "restarts").c_str(), field_or(b, "last_exit").c_str(),
+                ready.status == 200 ? "yes" : "no");
+    if (auto reason = json_field(b, "reason")) std::printf("reason     %s\n", reason->c_str());
+    return k_ok;
+}
+
+int probe(const SubOptions& o, const Config& config) {
+    if (o.words.size() != 1) throw ConfigError("usage: clawinit probe live|ready|startup [--probe ADDR]");
+    const std::string& which = o.words.front();
+    const char* path = which == "live" ? "/health" : which == "ready" ? "/ready" : which == "startup" ? "/startup" : nullptr;
+    if (!path) throw ConfigError(fmt::format("probe: unknown probe '{}' (live, ready or startup)", which));
+    const auto address = probe_of(o, config);
+    if (!address) throw ConfigError("probe needs the probe server (--probe-listen is off)");
+    const HttpResult result = http_get(*address, path, o.timeout.value_or(2s));
+    if (result.status == 200) return k_ok;
+    if (result.status == 0)
+        std::fprintf(stderr, "clawinit probe %s: %s\n", which.c_str(), result.error.c_str());
+    else
+        std::fprintf(stderr, "clawinit probe %s: %d %s", which.c_str(), result.status, result.body.c_str());
+    return k_bad_outcome;
+}
+
+int check_config(const SubOptions& o, const Environment& env) {
+    if (o.words.size() != 1) throw ConfigError("usage: clawinit check-config FILE");
+    std::fputs(to_yaml(load_file_only(o.words.front(), env)).c_str(), stdout);
+    return k_ok;
+}
+
+}  // namespace
+
+bool is_subcommand(std::string_view word) {
+    return word == "stop" || word == "restart" || word == "status" || word == "probe" ||
+           word == "check-config";
+}
+
+int run_subcommand(const std::vector<std::string>& args, const Environment& env) {
+    try {
+        const SubOptions o = parse(args);
+        if (o.name == "check-config") return check_config(o, env);
+        const Config config = target_config(o, env);
+        if (o.name == "stop") return stop(o, config);
+        if (o.name == "restart") return restart(o, config);
+        if (o.name == "status") return status(o, config);
+        return probe(o, config);
+    } catch (const TargetError& error) {
+        std::fprintf(stderr, "clawinit %s: %s\n", args.front().c_str(), error.what());
+        return k_no_target;
+    }
+}
+
+}  // namespace clawinit
