@@ -206,6 +206,7 @@ class Probe(ClawinitTest):
         port = free_port(socket.AF_INET6, "::1")
         run = self.run_clawinit(["--probe-listen", f"[::1]:{port}"], self.child("sleep"))
         wait_for(lambda: self._v6(port), what="IPv6 probe")
+        run.wait_events("start")
         run.signal(signal.SIGTERM)
         self.assertExit(run, 0)
 
