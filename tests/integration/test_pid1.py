@@ -1,11 +1,24 @@
 """clawinit as PID 1 of a fresh PID namespace: spawn, forward, restart, stop, exit codes."""
 import os
 import signal
+import time
 import unittest
 
 from harness import CHILD, ClawinitTest, ns_pid, proc_state, wait_for
+from test_probe import free_port
 
 FAST = ["--grace", "2s", "--probe-listen", "off"]
+
+
+def switches(pid):
+    """(voluntary, involuntary) context switches of a process so far."""
+    counts = {}
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            key, _, value = line.partition(":")
+            if key.endswith("ctxt_switches"):
+                counts[key] = int(value)
+    return counts["voluntary_ctxt_switches"], counts["nonvoluntary_ctxt_switches"]
 
 
 def live_children(run):
@@ -20,6 +33,17 @@ class Pid1(ClawinitTest):
         self.assertEqual(ns_pid(run.pid), 1)
         self.assertEqual(pid, pgid)
         self.assertEqual(pid, sid)
+        run.signal(signal.SIGTERM)
+        self.assertExit(run, 0)
+
+    def test_idle_clawinit_makes_no_wakeups(self):
+        # Probe server on: an idle listener must not need a timer either.
+        run = self.run_clawinit(["--probe-listen", f"127.0.0.1:{free_port()}"],
+                                self.child("sleep"))
+        run.wait_events("start")
+        before = switches(run.pid)
+        time.sleep(2)  # a window to observe, not a deadline: nothing should happen in it
+        self.assertEqual(switches(run.pid), before, "an idle clawinit woke up")
         run.signal(signal.SIGTERM)
         self.assertExit(run, 0)
 
