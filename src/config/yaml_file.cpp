@@ -1,6 +1,7 @@
 #include "config/yaml_file.hpp"
 
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 #include <cstring>
 #include <map>
 #include <memory>
+#include <sstream>
 
 #include "config/layer.hpp"
 #include "config/options.hpp"
@@ -41,6 +43,47 @@ std::string read_config_text(const std::string& path) {
         throw ConfigError(path + ": cannot read: " + std::strerror(errno));
     }
     return text;
+}
+
+// Notes where each document starts and where its root node is; nothing else.
+class DocumentStarts : public YAML::EventHandler {
+public:
+    std::vector<YAML::Mark> starts;
+    std::vector<YAML::Mark> roots;
+    void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
+    void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
+    void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t, const std::string&) override { node(mark); }
+    void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override { node(mark); }
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override { node(mark); }
+    void OnMapEnd() override {}
+
+private:
+    void node(const YAML::Mark& mark) {
+        if (roots.size() < starts.size()) roots.push_back(mark);
+    }
+};
+
+// Fails unless the text holds at most one document. Never YAML::LoadAll(): yaml-cpp 0.7
+// (Debian bookworm) loops forever on some malformed input such as ", 2: J", adding an empty
+// document per turn until memory runs out (jbeder/yaml-cpp#1040, fixed upstream by #1319).
+// Two documents are all we need to see.
+template <typename Reader>
+void check_single_document(const std::string& text, const Reader& reader) {
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    DocumentStarts handler;
+    for (int i = 0; i < 2 && parser.HandleNextDocument(handler); ++i) {
+    }
+    if (handler.starts.size() < 2) return;
+    if (handler.starts[1].pos == handler.starts[0].pos) {
+        // The parser made no progress: that is the endless loop, on a token it cannot place.
+        reader.fail(handler.starts[1], "invalid YAML: unexpected character");
+    }
+    reader.fail(handler.roots.size() > 1 ? handler.roots[1] : handler.starts[1],
+                "a config file holds one YAML document, not several");
 }
 
 // Walks one parsed document; every error names the file and a 1-based position.
@@ -184,9 +227,10 @@ private:
 void apply_config_file(const std::string& path, Config& config) {
     const std::string text = read_config_text(path);
     FileReader reader(path, config);
-    std::vector<YAML::Node> documents;
+    YAML::Node root;
     try {
-        documents = YAML::LoadAll(text);
+        check_single_document(text, reader);
+        root = YAML::Load(text);
     } catch (const YAML::DeepRecursion& error) {
         reader.fail(error.mark, "nested too deeply to be a config file");
     } catch (const YAML::ParserException& error) {
@@ -194,12 +238,7 @@ void apply_config_file(const std::string& path, Config& config) {
     } catch (const YAML::Exception& error) {
         throw ConfigError(path + ": invalid YAML: " + error.msg);
     }
-    if (documents.size() > 1) {
-        reader.fail(documents[1].Mark(), "a config file holds one YAML document, not several");
-    }
-    if (!documents.empty()) {
-        reader.read_root(documents.front());
-    }
+    reader.read_root(root);
 }
 
 }  // namespace clawinit

@@ -180,6 +180,15 @@ TEST_CASE("deeply nested documents are an error, not a crash") {
     CHECK(error_of(nested).find("nested too deeply") != std::string::npos);
 }
 
+TEST_CASE("a stray comma is an error, not an endless loop (yaml-cpp 0.7 LoadAll)") {
+    TempDir dir;
+    for (const char* text : {",", ", 2: J", "grace: 1s\n,\n"}) {
+        CAPTURE(text);
+        const std::string path = dir.write("comma.yaml", text);
+        CHECK(error_of(path).starts_with(path + ":"));
+    }
+}
+
 TEST_CASE("anchors and aliases resolve like ordinary values") {
     TempDir dir;
     const Config config = load(dir.write("a.yaml", "grace: &t 20s\nrestart-timeout: *t\n"));
