@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <filesystem>
 
 #include <boost/asio/post.hpp>
 
@@ -38,6 +39,9 @@ Runtime::Runtime(const Config& config, sigset_t child_mask, std::optional<UserId
     if (!config.ready_check.empty()) m_ready_check = make_check(config.ready_check, CheckKindOf::ready);
     if (!config.live_check.empty()) m_live_check = make_check(config.live_check, CheckKindOf::live);
     if (!config.state_dir.empty()) {
+        // Created if missing (a fresh volume's subdirectory); if that fails, saving warns.
+        std::error_code ignored;
+        std::filesystem::create_directories(config.state_dir, ignored);
         LoadResult loaded = load_state(config.state_dir);
         if (!loaded.warning.empty()) log_line(LogLevel::warn, "state: " + loaded.warning);
         m_boot_base = loaded.state;

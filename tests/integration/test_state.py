@@ -26,7 +26,8 @@ class State(ClawinitTest):
             return json.load(f)
 
     def test_counts_survive_a_container_restart(self):
-        state_dir = tempfile.mkdtemp(prefix="clawinit-state-")
+        # A directory that does not exist yet is created (a fresh volume's subdirectory).
+        state_dir = os.path.join(tempfile.mkdtemp(prefix="clawinit-state-"), "clawinit")
         port = free_port()
         run = self.run_once(state_dir, restarts=2, port=port)
         wait_for(lambda: self.read(state_dir)["restarts"]["signal"] == 2, what="saved restarts")
