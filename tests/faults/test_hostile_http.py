@@ -1,0 +1,263 @@
+"""Hostile HTTP against the probe server of the real binary as PID 1.
+
+While each attack runs, a well-behaved client polls /health and every answer's latency is
+recorded; a signal sent meanwhile must still reach the child. Afterwards clawinit's memory
+(VmRSS) has grown by less than 8 MB, its fd count is back to the baseline, and it is alive.
+The issue asks for probes within 100 ms; the figures are printed, and the assertion is the
+looser 1 s so that a loaded CI machine does not turn this red.
+"""
+import errno
+import os
+import resource
+import signal
+import socket
+import statistics
+import sys
+import threading
+import time
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
+
+from harness import ClawinitTest, wait_for  # noqa: E402
+from test_probe import free_port, get  # noqa: E402
+from test_faults import fd_count, probe_up, steady_fd_count  # noqa: E402
+
+RSS_GROWTH_LIMIT_KB = 8 * 1024
+LATENCY_LIMIT_S = 1.0
+
+# 1000 slowloris sockets plus the rest need more than the common soft limit of 1024.
+_soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+if _hard == resource.RLIM_INFINITY or _hard >= 4096:
+    resource.setrlimit(resource.RLIMIT_NOFILE, (4096, _hard))
+
+
+def vm_rss_kb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+class WellBehavedClient:
+    """Polls /health every 20 ms in a thread; records (status, seconds) for every request."""
+
+    def __init__(self, port):
+        self.port, self.samples, self.failures = port, [], []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run)
+
+    def _run(self):
+        while not self._stop.is_set():
+            began = time.monotonic()
+            try:
+                status = get(self.port, "/health", timeout=10)[0]
+                self.samples.append((status, time.monotonic() - began))
+            except OSError as error:
+                self.failures.append(repr(error))
+            time.sleep(0.02)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+    def figures(self):
+        times = sorted(t for _, t in self.samples)
+        p99 = times[min(len(times) - 1, int(len(times) * 0.99))]
+        return statistics.median(times), p99, times[-1]
+
+
+def read_all(sock, timeout=10):
+    sock.settimeout(timeout)
+    chunks = []
+    while True:
+        try:
+            chunk = sock.recv(65536)
+        except (ConnectionResetError, socket.timeout):
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+class HostileHttp(ClawinitTest):
+    def setUp(self):
+        self.port = free_port()
+        self.run_ = self.run_clawinit(["--grace", "2s", "--probe-listen", f"127.0.0.1:{self.port}"],
+                                      self.child("sleep"))
+        self.run_.wait_events("start")
+        wait_for(lambda: probe_up(self.port), what="probe server")
+        for _ in range(20):  # warm up the allocator's arenas before the baseline
+            get(self.port, "/metrics")
+        self.fds = steady_fd_count(self.run_.pid)
+        self.rss = vm_rss_kb(self.run_.pid)
+
+    def attack(self, name, body):
+        """Runs body() while a good client polls and a signal is sent; checks the aftermath."""
+        hups = len([e for e in self.run_.events("signal") if e[1] == "SIGHUP"])
+        with WellBehavedClient(self.port) as client:
+            body()
+            self.run_.signal(signal.SIGHUP)
+            wait_for(lambda: len([e for e in self.run_.events("signal") if e[1] == "SIGHUP"]) > hups,
+                     what="SIGHUP forwarded during the attack")
+            time.sleep(0.2)
+        self.assertTrue(self.run_.alive())
+        self.assertEqual(client.failures, [])
+        self.assertTrue(client.samples)
+        self.assertEqual({s for s, _ in client.samples}, {200})
+        p50, p99, worst = client.figures()
+        growth = vm_rss_kb(self.run_.pid) - self.rss
+        print(f"\n  {name}: {len(client.samples)} probes p50 {p50 * 1000:.1f} ms "
+              f"p99 {p99 * 1000:.1f} ms max {worst * 1000:.1f} ms; VmRSS +{growth} kB",
+              file=sys.stderr)
+        self.assertLess(worst, LATENCY_LIMIT_S)
+        self.assertLess(growth, RSS_GROWTH_LIMIT_KB)
+        wait_for(lambda: fd_count(self.run_.pid) <= self.fds, what="every connection closed")
+        self.assertEqual(len(self.run_.processes()), 1)
+
+    def test_slowloris_thousand_connections_a_byte_a_second(self):
+        prefix = b"GET /health HTTP/1.1\r\nX-Slow: "
+        socks = {}  # socket -> bytes sent
+
+        def connect():
+            s = socket.socket()
+            s.setblocking(False)
+            try:
+                s.connect(("127.0.0.1", self.port))
+            except BlockingIOError:
+                pass
+            socks[s] = 0
+
+        def body():
+            for _ in range(1000):
+                connect()
+            evicted = 0
+            for _ in range(8):  # longer than the 5 s request deadline
+                for s in list(socks):
+                    n = socks[s]
+                    byte = prefix[n:n + 1] or b"a"
+                    try:
+                        s.send(byte)
+                        socks[s] = n + 1
+                    except (BlockingIOError, InterruptedError):
+                        pass  # still connecting
+                    except OSError:
+                        evicted += 1  # dropped by the server: come back, like an attacker
+                        del socks[s]
+                        s.close()
+                        connect()
+                time.sleep(1)
+            self.evicted = evicted
+
+        try:
+            self.attack("slowloris 1000 conns", body)
+        finally:
+            for s in socks:
+                s.close()
+        self.assertGreater(self.evicted, 0, "the cap never dropped a connection")
+
+    def test_oversized_headers_and_invalid_methods(self):
+        answers = {}
+
+        def body():
+            for i in range(200):
+                for name, request in [
+                    ("huge header", b"GET /health HTTP/1.1\r\nX: " + b"a" * 65536 + b"\r\n\r\n"),
+                    ("many headers", b"GET /health HTTP/1.1\r\n" + b"X: y\r\n" * 3000 + b"\r\n"),
+                    ("huge target", b"GET /" + b"a" * 20000 + b" HTTP/1.1\r\n\r\n"),
+                    ("unknown method", b"BREW /health HTTP/1.1\r\nConnection: close\r\n\r\n"),
+                    ("invalid method", b"G\x00T /health HTTP/1.1\r\n\r\n"),
+                    ("binary", bytes(range(256)) * 4),
+                    ("bad version", b"GET /health HTTP/9.9\r\n\r\n"),
+                    ("body", b"POST /health HTTP/1.1\r\nContent-Length: 999999\r\n\r\nxx"),
+                    ("chunked", b"POST /health HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n"),
+                ]:
+                    with socket.create_connection(("127.0.0.1", self.port), timeout=10) as s:
+                        try:
+                            s.sendall(request)
+                        except OSError:
+                            pass  # the server may close before the whole request is sent
+                        head = read_all(s).split(b"\r\n", 1)[0]
+                        answers.setdefault(name, set()).add(head)
+
+        self.attack("oversized headers / invalid methods", body)
+        for name, heads in answers.items():
+            for head in heads:
+                # A 4xx and the door, or (when the server closed first) nothing at all.
+                self.assertTrue(head == b"" or head.split(b" ")[1] in (b"400", b"405"),
+                                f"{name}: {head!r}")
+        self.assertIn(b"HTTP/1.1 405 Method Not Allowed", answers["unknown method"])
+
+    def test_pipelined_flood(self):
+        counted = []
+
+        def body():
+            request = b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n"
+            # Read: every one of 2000 pipelined requests is answered, in order.
+            with socket.create_connection(("127.0.0.1", self.port), timeout=10) as s:
+                s.sendall(request * 1999 + b"GET /health HTTP/1.1\r\nConnection: close\r\n\r\n")
+                counted.append(read_all(s).count(b"HTTP/1.1 200 OK"))
+            # Never read: 20 clients push 1 MB of requests each and stop reading; the server
+            # must not buffer the answers without bound.
+            floods = []
+            for _ in range(20):
+                s = socket.create_connection(("127.0.0.1", self.port), timeout=10)
+                s.setblocking(False)
+                floods.append(s)
+            blob = request * (1024 * 1024 // len(request))
+            for s in floods:
+                sent = 0
+                deadline = time.monotonic() + 2
+                while sent < len(blob) and time.monotonic() < deadline:
+                    try:
+                        sent += s.send(blob[sent:])
+                    except BlockingIOError:
+                        time.sleep(0.01)
+                    except OSError:
+                        break
+            time.sleep(1)
+            for s in floods:
+                s.close()
+
+        self.attack("pipelined flood", body)
+        self.assertEqual(counted, [2000])
+
+    def test_half_closed_sockets(self):
+        heads = []
+
+        def body():
+            for _ in range(300):
+                # Request then FIN: still answered.
+                with socket.create_connection(("127.0.0.1", self.port), timeout=10) as s:
+                    s.sendall(b"GET /ready HTTP/1.1\r\nHost: x\r\n\r\n")
+                    s.shutdown(socket.SHUT_WR)
+                    heads.append(read_all(s).split(b"\r\n", 1)[0])
+                # FIN at once, or half a request then FIN: closed without an answer or a 400.
+                for data in (b"", b"GET /rea"):
+                    with socket.create_connection(("127.0.0.1", self.port), timeout=10) as s:
+                        s.sendall(data)
+                        s.shutdown(socket.SHUT_WR)
+                        read_all(s)
+            # Half-closed and never read: the server answers into the void and closes.
+            idle = []
+            for _ in range(200):
+                s = socket.create_connection(("127.0.0.1", self.port), timeout=10)
+                s.sendall(b"GET /metrics HTTP/1.1\r\n\r\n")
+                s.shutdown(socket.SHUT_WR)
+                idle.append(s)
+            time.sleep(1)
+            for s in idle:
+                s.close()
+
+        self.attack("half-closed sockets", body)
+        self.assertEqual(set(heads), {b"HTTP/1.1 200 OK"})
+
+
+if __name__ == "__main__":
+    unittest.main()
