@@ -444,7 +444,9 @@ class StateDirFaults(FaultTest):
             os.close(fd)
         run, fds = self.run_with_failing_saves(state_dir, before)
         os.remove(filler)  # space again: the next change is saved, and that is said
+        starts = len(run.events("start"))
         run.signal(signal.SIGUSR1)
+        run.wait_events("start", starts + 1, "the restarted child's handlers")
         wait_for(lambda: "state: saving works again" in run.stderr(), what="saving again")
         wait_for(lambda: read_json(os.path.join(state_dir, "state.json"))["boot_count"] == 2,
                  what="state saved after space came back")
