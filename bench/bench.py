@@ -36,7 +36,7 @@ MB = 1_000_000  # targets say MB; taken as 10^6 bytes, the stricter reading
 
 # Full and --quick repetition counts. Quick proves the benchmark works (CI), in seconds.
 PLANS = {
-    "full": dict(latency=2000, idle_s=10, startup=200, shutdown=100, reaping=5, restart=200,
+    "full": dict(latency=2000, idle_s=10, startup=200, shutdown=100, reaping=7, restart=200,
                  grace=10, wrk_s=10),
     "quick": dict(latency=150, idle_s=3, startup=20, shutdown=10, reaping=1, restart=20,
                   grace=2, wrk_s=2),
@@ -110,6 +110,15 @@ def status_fields(pid):
                 if line.startswith(("voluntary_ctxt_switches:", "nonvoluntary_ctxt_switches:")):
                     switches += int(line.split()[1])
     return rss, switches
+
+
+def cpu_ns(pid):
+    """CPU time a process has run so far, all threads, in ns (schedstat, not 10 ms ticks)."""
+    total = 0
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+            total += int(f.read().split()[0])
+    return total
 
 
 def wait_until(predicate, timeout, what, poll_s=0.001):
@@ -303,9 +312,8 @@ class Bench:
             self.claw = self.claw_off
             self.claw_dyn = Variant("clawinit-dyn", "clawinit dynamic --probe-listen off",
                                     a.clawinit_dynamic, off, peer=False)
-            self.notes.append("The probe server does not answer yet (n/a (probe server not "
-                              "built yet)): the clawinit column is measured with "
-                              "`--probe-listen off`.")
+            self.notes.append("n/a (probe server not built yet): `/health` did not answer, so "
+                              "the clawinit column is measured with `--probe-listen off`.")
         # The variants compared in rows 1-5: clawinit as shipped, clawinit without the probe
         # server (when that differs), and the peers.
         self.compared = [self.claw] + ([self.claw_off] if self.probe_ok else []) + self.peers
@@ -456,6 +464,7 @@ class Bench:
         self.log(f"reaping: {n} x {len(self.compared)} x {ORPHANS} orphans")
         script = f"{self.child} orphans {ORPHANS} && exec {self.child} sleep"
         times = {v.key: [] for v in self.compared}
+        cpu = {v.key: [] for v in self.compared}
         left = {v.key: 0 for v in self.compared}
         failures = {v.key: 0 for v in self.compared}
         for round_no in range(n):
@@ -465,11 +474,13 @@ class Bench:
                 if result is None:
                     failures[variant.key] += 1
                     continue
-                elapsed, zombies = result
+                elapsed, used, zombies = result
                 times[variant.key].append(elapsed)
+                cpu[variant.key].append(used)
                 left[variant.key] = max(left[variant.key], zombies)
         for variant in self.compared:
             self.results[("reaping", variant.key)] = dict(stats=Stats(times[variant.key]),
+                                                          cpu=Stats(cpu[variant.key]),
                                                           left=left[variant.key])
             if failures[variant.key]:
                 self.notes.append(f"reaping under {variant.key}: {failures[variant.key]} "
@@ -490,6 +501,7 @@ class Bench:
                 pidfd = os.pidfd_open(maker[0])
             except ProcessLookupError:
                 return None
+            cpu_before = cpu_ns(init)
             try:
                 poller = select.poll()
                 poller.register(pidfd, select.POLLIN)
@@ -504,9 +516,10 @@ class Bench:
             while len(children_of(init)) > 1 and time.monotonic() < deadline:
                 time.sleep(0.0005)
             t_done = now()
+            used = cpu_ns(init) - cpu_before
             time.sleep(0.2)
             zombies = sum(1 for p in descendants_of(init) if proc_state(p) == "Z")
-            return t_done - t_exit, zombies
+            return t_done - t_exit, used, zombies
         finally:
             self.stop(instance)
 
@@ -663,9 +676,10 @@ class Bench:
     def run(self):
         started = time.monotonic()
         self.load_before = loadavg()
-        if float(self.load_before.split()[0]) > 0.5 * (os.cpu_count() or 1):
-            self.log(f"warning: the machine is busy (load {self.load_before}); figures will be "
-                     "noisy")
+        self.idle_before = cpu_idle_share()
+        if self.idle_before < 0.9:
+            self.log(f"warning: the CPUs are only {self.idle_before:.0%} idle before the run; "
+                     "figures will be noisy")
         self.setup_variants()
         self.idle_and_latency()
         self.startup()
@@ -676,12 +690,24 @@ class Bench:
         self.probe()
         self.binaries()
         self.elapsed = time.monotonic() - started
-        self.load_after = loadavg()
 
 
 def loadavg():
     with open("/proc/loadavg") as f:
         return " ".join(f.read().split()[:3])
+
+
+def cpu_idle_share(seconds=1.0):
+    """Share of all CPUs idle over the next `seconds` (/proc/stat): whether something else is
+    running right now, which the load average (a minutes-long decay) cannot tell."""
+    def sample():
+        with open("/proc/stat") as f:
+            values = [int(v) for v in f.readline().split()[1:]]
+        return values[3] + values[4], sum(values)  # idle + iowait, total
+    idle0, total0 = sample()
+    time.sleep(seconds)
+    idle1, total1 = sample()
+    return (idle1 - idle0) / max(1, total1 - total0)
 
 
 def http_status(port, path):
@@ -749,7 +775,7 @@ def ratio(mine, peers):
 
 
 def verdict(ok, close=False):
-    return "yes" if ok else ("≈ (within 10 %)" if close else "**no**")
+    return "yes" if ok else ("**≈** (missed by < 10 %)" if close else "**no**")
 
 
 def ratio_verdict(*ratios, limit=1.0):
@@ -808,7 +834,8 @@ class Report:
         rss = lambda k: f"{idle[k]['rss_kib'] / 1024:.2f}"
         r_rss = ratio(idle[claw]["rss_kib"], [idle[k]["rss_kib"] for k in peer_keys])
         self.add("2b. idle RSS (MiB)", rss(claw), self.peer_cells(rss), fmt_ratio(r_rss),
-                 "≤ 1.5 MB (1.43 MiB)", verdict(idle[claw]["rss_kib"] * 1024 <= 1.5 * MB))
+                 "≤ 1.5 MB (1.43 MiB)", verdict(idle[claw]["rss_kib"] * 1024 <= 1.5 * MB,
+                         idle[claw]["rss_kib"] * 1024 <= 1.65 * MB))
         # 3. startup
         over = {k: r[("startup-overhead", k)] for k in [claw, off] + peer_keys}
         base = r[("startup", "baseline")]
@@ -827,12 +854,12 @@ class Report:
                  ratio_verdict(d50, limit=1.1))
         # 5. reaping
         reap = {k: r[("reaping", k)] for k in [claw, off] + peer_keys}
-        cell = lambda k: (f"{ms(reap[k]['stats'].p50, 1)} (max {ms(reap[k]['stats'].max, 1)}), "
-                          f"{reap[k]['left']} left")
+        cell = lambda k: (f"{ms(reap[k]['stats'].p50, 1)} (min {ms(reap[k]['stats'].min, 1)}); "
+                          f"CPU {ms(reap[k]['cpu'].p50, 1)}; {reap[k]['left']} left")
         r_reap = ratio(reap[claw]["stats"].p50, [reap[k]["stats"].p50 for k in peer_keys])
         ok = reap[claw]["left"] == 0 and r_reap is not None
-        self.add(f"5. reaping {ORPHANS} orphans: maker exit → none left, p50 (max) ms; zombies "
-                 "left", cell(claw), self.peer_cells(cell), fmt_ratio(r_reap),
+        self.add(f"5. reaping {ORPHANS} orphans: maker exit → none left, p50 (min) ms; the "
+                 "init's CPU time meanwhile, p50 ms; zombies left", cell(claw), self.peer_cells(cell), fmt_ratio(r_reap),
                  "≤ best peer, 0 left",
                  verdict(ok and r_reap <= 1.0, ok and r_reap <= 1.1) if r_reap else "n/a")
         # 6. restart
@@ -844,14 +871,16 @@ class Report:
                  f"{ms(total.p50)} / {ms(total.p99)}; {ms(beyond.p50)}; {ms(own)}",
                  {k: "n/a: container restart needed" for k in peer_keys}, "—",
                  "p50 ≤ 2 ms beyond the child's exit and start",
-                 verdict(own is not None and own <= 2 * NS_PER_MS))
+                 verdict(own is not None and own <= 2 * NS_PER_MS,
+                         own is not None and own <= 2.2 * NS_PER_MS))
         # 7. grace
         g = r[("grace", "clawinit")]
         worst = max(abs(g.min), abs(g.max)) if g.n else None
         self.add("7. grace accuracy: `--grace 1s`, child ignores TERM; error from 1 s, p50 "
                  "(min … max) ms", f"{ms(g.p50, 1)} ({ms(g.min, 1)} … {ms(g.max, 1)})",
                  {k: "n/a: no grace timeout" for k in peer_keys}, "—", "|error| ≤ 20 ms",
-                 verdict(worst is not None and worst <= 20 * NS_PER_MS))
+                 verdict(worst is not None and worst <= 20 * NS_PER_MS,
+                         worst is not None and worst <= 22 * NS_PER_MS))
         # 8. probe
         p = r.get(("probe", "clawinit"))
         if p:
@@ -864,12 +893,15 @@ class Report:
             self.add(f"8a. probe `/health` with wrk -c50 ({core}): req/s; latency p50 / p99 (ms)",
                      f"{rps}{share}; {ms(w['p50'])} / {ms(w['p99'])}", na_peers, "—",
                      "≥ 50 000 req/s on one core",
-                     verdict(w["rps"] is not None and w["rps"] >= 50_000 and p["pinned"]))
+                     verdict(w["rps"] is not None and w["rps"] >= 50_000 and p["pinned"],
+                             w["rps"] is not None and w["rps"] >= 45_000 and p["pinned"]))
             factor = (p["loaded"].p99 / p["idle"].p99) if p["loaded"].n and p["idle"].n else None
             self.add("8b. signal latency under that load vs idle, p99 (µs)",
                      f"{us(p['loaded'].p99)} vs {us(p['idle'].p99)} "
                      f"(×{factor:.2f})" if factor else "n/a", na_peers, "—",
-                     "≤ 2 × idle p99", verdict(factor is not None and factor <= 2.0))
+                     "≤ 2 × idle p99",
+                     verdict(factor is not None and factor <= 2.0,
+                             factor is not None and factor <= 2.2))
         else:
             self.add("8. probe server (`/health` req/s, signal p99 under load)",
                      "n/a (probe server not built yet)", na_peers, "—",
@@ -883,7 +915,8 @@ class Report:
                        [sizes[k]["bytes"] for k in peer_keys if sizes[k]["static"]])
         self.add("9a. binary size, static, stripped (MB); ratio vs static peers",
                  size("clawinit"), self.peer_cells(size), fmt_ratio(r_size), "≤ 3 MB",
-                 verdict(sizes["clawinit"]["bytes"] <= 3 * MB))
+                 verdict(sizes["clawinit"]["bytes"] <= 3 * MB,
+                         sizes["clawinit"]["bytes"] <= 3.3 * MB))
         dyn = b.claw_dyn.key
         self.add("9b. clawinit idle RSS, static vs dynamic (MiB); dynamic binary stripped (MB)",
                  f"{rss(claw)} vs {rss(dyn)}; {sizes['clawinit-dyn']['bytes'] / MB:.2f}",
@@ -912,6 +945,8 @@ class Report:
             row("shutdown", v.key, r[("shutdown", v.key)], "ms")
         for v in b.compared:
             row("reaping", v.key, r[("reaping", v.key)]["stats"], "ms")
+        for v in b.compared:
+            row("reaping, the init's CPU time", v.key, r[("reaping", v.key)]["cpu"], "ms")
         row("restart, total", "clawinit", r[("restart", "total")], "ms")
         row("restart, beyond the child", "clawinit", r[("restart", "beyond")], "ms")
         row("grace error", "clawinit", r[("grace", "clawinit")], "ms")
@@ -951,7 +986,8 @@ class Report:
         out = [f"Run: {meta['date']} · {meta['mode']} mode · {meta['elapsed']:.0f} s · "
                f"commit `{meta['commit']}`",
                f"Machine: {meta['nproc']} CPUs, {meta['cpu']}, Linux {meta['kernel']}; "
-               f"load average {meta['load_before']} before, {meta['load_after']} after; "
+               f"before the run: CPUs {meta['idle_before']:.0%} idle, load average "
+               f"{meta['load_before']}; "
                f"nice {meta['nice']}",
                f"clawinit column: {meta['claw']}; signal sent: SIGUSR2; peers: "
                f"{meta['peers']}.", "",
@@ -992,7 +1028,7 @@ def machine_meta(args, bench):
     return dict(date=datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
                 mode="quick" if args.quick else "full", elapsed=bench.elapsed, commit=commit,
                 nproc=os.cpu_count(), cpu=cpu, load_before=bench.load_before,
-                load_after=bench.load_after, nice=os.nice(0), kernel=os.uname().release, claw=claw,
+                idle_before=bench.idle_before, nice=os.nice(0), kernel=os.uname().release, claw=claw,
                 peers=", ".join(versions) + " (Debian packages)")
 
 
