@@ -397,12 +397,13 @@ void Supervisor::forward(int signo, Actions& out) {
         return;
     }
     ++m_stats.forwarded[to_send];
+    // The kill goes first: the log line is for people, the signal is the hot path.
+    out.emplace_back(Kill{to_send, m_child_pid, child_target()});
     log(out, LogLevel::info,
         to_send == signo
             ? fmt::format("forwarding {} to pid={}", signal_name(signo), m_child_pid)
             : fmt::format("forwarding {} as {} to pid={}", signal_name(signo),
                           signal_name(to_send), m_child_pid));
-    out.emplace_back(Kill{to_send, m_child_pid, child_target()});
 }
 
 void Supervisor::arm(Time deadline, Actions& out) {
