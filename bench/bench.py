@@ -28,6 +28,10 @@ import sys
 import tempfile
 import time
 
+# The /proc tree walk is the integration harness's; one copy serves both.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "integration"))
+from harness import children_of, descendants_of  # noqa: E402
+
 NS_PER_US = 1_000
 NS_PER_MS = 1_000_000
 SIGNAL = signal.SIGUSR2  # forwarded unchanged by every init; no init gives it a meaning
@@ -65,29 +69,12 @@ class Stats:
 
 # -- processes --------------------------------------------------------------------------------
 
-def children_of(pid):
-    try:
-        with open(f"/proc/{pid}/task/{pid}/children") as f:
-            return [int(p) for p in f.read().split()]
-    except OSError:
-        return []
-
-
 def proc_state(pid):
     try:
         with open(f"/proc/{pid}/stat") as f:
             return f.read().rsplit(")", 1)[1].split()[0]
     except (OSError, IndexError):
         return None
-
-
-def descendants_of(pid):
-    found, todo = [], [pid]
-    while todo:
-        for child in children_of(todo.pop()):
-            found.append(child)
-            todo.append(child)
-    return found
 
 
 def memory(pid):
