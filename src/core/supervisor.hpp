@@ -25,9 +25,7 @@ using Time = Clock::time_point;
 struct Start {};                       // once, when the event loop is up
 struct Spawned { int pid; };           // the Spawn action succeeded
 struct SpawnFailed { int error; };     // exec (or fork) failed with this errno
-// Anything but SIGCHLD. sent_as != 0: the signal handler already forwarded it to the child
-// sent_to as that signal (see direct_forward), so only the bookkeeping is left.
-struct SignalReceived { int signo; int sent_as{0}; int sent_to{0}; };
+struct SignalReceived { int signo; };  // anything but SIGCHLD, read from the signalfd
 struct ChildExited { int wait_status; };  // the main child only; other reaps never get here
 struct TimerFired {};                  // the deadline of the last ArmTimer has passed
 struct ChildrenGone {};                // waitpid says no process is left below clawinit
@@ -51,11 +49,6 @@ struct Log { LogLevel level; std::string message; };
 struct SaveState {};  // a lifecycle change worth persisting happened
 using Action = std::variant<Spawn, Kill, ArmTimer, CancelTimer, Exit, Log, SaveState>;
 using Actions = std::vector<Action>;
-
-// The signal the signal handler may send straight to the child for signo, whatever the phase,
-// as long as a child runs; 0 when the Supervisor must decide (stop and restart signals, SIGCHLD,
-// a rewrite to nothing). Depends on the configuration alone.
-int direct_forward(const Config& config, int signo);
 
 enum class Phase {
     starting,   // Spawn issued, waiting for Spawned/SpawnFailed
@@ -121,7 +114,6 @@ private:
     void enter_finishing(int code, Time now, Actions& out);
     void spawn(Actions& out);
     void forward(int signo, Actions& out);
-    void record_forward(int signo, int sent_as, int pid, Actions& out);
     void arm(Time deadline, Actions& out);
     void disarm(Actions& out);
 

@@ -26,8 +26,7 @@ namespace clawinit {
 
 Runtime::Runtime(const Config& config, sigset_t child_mask, std::optional<UserIds> user)
     : m_config(config),
-      m_signals(m_io),
-      m_sigchld(m_io, open_sigchld_fd().release()),
+      m_signals(m_io, open_signalfd().release()),
       m_timer(m_io),
       m_supervisor(config) {
     m_spawn.command = config.command;
@@ -54,22 +53,13 @@ Runtime::Runtime(const Config& config, sigset_t child_mask, std::optional<UserId
     }
 }
 
-Runtime::~Runtime() {
-    // The handler may still write to the eventfd until the process exits: the number must not
-    // be reused by anything opened after this.
-    if (m_signals.is_open()) m_signals.release();
-}
+Runtime::~Runtime() = default;
 
 int Runtime::run() {
-    signal_relay::DirectTable direct{};
-    for (int signo = 1; signo < NSIG; ++signo)
-        direct[static_cast<std::size_t>(signo)] = direct_forward(m_config, signo);
-    m_signals.assign(signal_relay::install(direct, m_config.kill_scope == KillScope::group));
-    wait_for_signals();
-    wait_for_sigchld();
+    do_read_signals();
     if (m_probe) m_probe->start();
     dispatch(Start{});
-    // Signals that arrived before the loop started are already queued for on_signals().
+    // Signals that arrived before the loop started are already queued in the signalfd.
     while (!m_exit_code) m_io.run_one();
     if (m_save_pending) save_now();  // the final save was posted but the loop has ended
     if (m_probe) {
@@ -96,8 +86,6 @@ void Runtime::dispatch(Event event) {
         if (m_queue.empty() && m_supervisor.phase() == Phase::finishing) reap();
     }
     m_dispatching = false;
-    // Spawned: the handler may forward to the new child. (ChildExited cleared it in reap().)
-    signal_relay::set_target(m_supervisor.child_pid());
     follow_child();
 }
 
@@ -147,42 +135,25 @@ void Runtime::send_kill(const Kill& kill) {
                                              signal_name(kill.signo), std::strerror(errno)));
 }
 
-void Runtime::wait_for_signals() {
+void Runtime::do_read_signals() {
     m_signals.async_wait(boost::asio::posix::stream_descriptor::wait_read,
-                         [this](const boost::system::error_code& ec) {
-                             if (ec) {
-                                 log_line(LogLevel::error, fmt::format("signal wait failed: {}", ec.message()));
-                                 return;
-                             }
-                             on_signals();
-                         });
+                         [this](const boost::system::error_code& ec) { on_signals(ec); });
 }
 
-void Runtime::on_signals() {
-    m_received.clear();
-    const std::size_t undecided = signal_relay::take(m_received);
-    for (const auto& got : m_received) {
-        if (got.error != 0 && got.error != ESRCH)  // ESRCH: it exited a moment ago
-            log_line(LogLevel::warn, fmt::format("kill({}, {}) failed: {}", got.sent_to,
-                                                 signal_name(got.sent_as), std::strerror(got.error)));
-        dispatch(SignalReceived{got.signo, got.sent_as, got.sent_to});
+void Runtime::on_signals(const boost::system::error_code& ec) {
+    if (ec) {
+        log_line(LogLevel::error, fmt::format("signalfd wait failed: {}", ec.message()));
+        return;
     }
-    // Acted on, and the target is current: the handler may forward on its own again.
-    signal_relay::decided(undecided);
-    if (!m_exit_code) wait_for_signals();
-}
-
-void Runtime::wait_for_sigchld() {
-    m_sigchld.async_wait(boost::asio::posix::stream_descriptor::wait_read,
-                         [this](const boost::system::error_code& ec) {
-                             if (ec) {
-                                 log_line(LogLevel::error, fmt::format("signalfd wait failed: {}", ec.message()));
-                                 return;
-                             }
-                             read_signals(m_sigchld.native_handle());  // SIGCHLD only: coalesced
-                             reap();
-                             if (!m_exit_code) wait_for_sigchld();
-                         });
+    bool child_changed = false;
+    for (int signo : read_signals(m_signals.native_handle())) {
+        if (signo == SIGCHLD)
+            child_changed = true;
+        else
+            dispatch(SignalReceived{signo});
+    }
+    if (child_changed) reap();
+    if (!m_exit_code) do_read_signals();
 }
 
 void Runtime::on_timer(const boost::system::error_code& ec) {
@@ -191,15 +162,12 @@ void Runtime::on_timer(const boost::system::error_code& ec) {
 }
 
 void Runtime::reap() {
-    // Until the handler's target is cleared, it must not run: a reaped pid can be reused.
-    const signal_relay::Hold hold;
     const int main_pid = m_supervisor.child_pid();
     std::optional<int> main_status;
     const ReapResult result = reap_all([&](int pid, int status) {
-        if (main_pid != 0 && pid == main_pid) {
-            signal_relay::set_target(0);  // waitpid() reports exits only: the pid is free
+        if (main_pid != 0 && pid == main_pid)
             main_status = status;
-        } else if (!(m_ready_check && m_ready_check->on_process_exit(pid, status)) &&
+        else if (!(m_ready_check && m_ready_check->on_process_exit(pid, status)) &&
                  !(m_live_check && m_live_check->on_process_exit(pid, status)))
             ++m_zombies_reaped;
     });

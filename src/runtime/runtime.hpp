@@ -20,7 +20,6 @@
 #include "probe/server.hpp"
 #include "probe/snapshot.hpp"
 #include "sys/fd.hpp"
-#include "sys/signal_relay.hpp"
 #include "state/state.hpp"
 #include "sys/spawn.hpp"
 
@@ -44,9 +43,8 @@ private:
     void dispatch(Event event);
     void execute(const Action& action);
     void send_kill(const Kill& kill);
-    void wait_for_signals();
-    void on_signals();
-    void wait_for_sigchld();
+    void do_read_signals();
+    void on_signals(const boost::system::error_code& ec);
     void on_timer(const boost::system::error_code& ec);
     void reap();
     void follow_child();  // start/stop the checks as the child comes and goes
@@ -57,9 +55,7 @@ private:
 
     Config m_config;
     boost::asio::io_context m_io{1};
-    boost::asio::posix::stream_descriptor m_signals;  // signal_relay's eventfd
-    boost::asio::posix::stream_descriptor m_sigchld;  // signalfd for SIGCHLD alone
-    std::vector<signal_relay::Received> m_received;
+    boost::asio::posix::stream_descriptor m_signals;
     boost::asio::steady_timer m_timer;
     Supervisor m_supervisor;
     SpawnSpec m_spawn;

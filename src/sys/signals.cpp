@@ -28,10 +28,8 @@ sigset_t block_signals() {
     return original;
 }
 
-Fd open_sigchld_fd() {
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGCHLD);
+Fd open_signalfd() {
+    const sigset_t set = blocked_set();
     Fd fd{signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)};
     if (!fd) throw std::system_error(errno, std::generic_category(), "signalfd");
     return fd;

@@ -1,6 +1,5 @@
-// Signal plumbing for PID 1: everything but the fault signals is blocked from the start, so
-// nothing is lost before the loop is up; then sys/signal_relay.hpp takes over every signal but
-// SIGCHLD, which stays blocked and is read from a signalfd by the reaper's loop.
+// Signal plumbing for PID 1: block everything but the fault signals and read them from a
+// signalfd, so no handler ever runs and one event loop sees every signal in order.
 #pragma once
 
 #include <signal.h>
@@ -15,8 +14,8 @@ namespace clawinit {
 // able to deliver for a fault) and returns the mask that was in force before, for the child.
 sigset_t block_signals();
 
-// A non-blocking, close-on-exec signalfd for SIGCHLD.
-Fd open_sigchld_fd();
+// A non-blocking, close-on-exec signalfd for the blocked set.
+Fd open_signalfd();
 
 // Reads every pending signal from the signalfd, in arrival order; empty when none is left.
 std::vector<int> read_signals(int signal_fd);

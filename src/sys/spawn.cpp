@@ -12,8 +12,6 @@
 #include <boost/optional.hpp>
 #include <boost/process/v2/process.hpp>
 
-#include "sys/signal_relay.hpp"
-
 namespace clawinit {
 
 namespace bp = boost::process::v2;
@@ -47,9 +45,8 @@ struct ChildSetup {
             if (::setgid(ids.gid) != 0) return fail();
             if (::setuid(ids.uid) != 0) return fail();
         }
-        // Our signal handler must not run here, and the gateway must start with the mask we
-        // were given, or it would never see SIGTERM.
-        signal_relay::reset_in_child();
+        // clawinit blocks almost every signal; the gateway must start with the mask we were
+        // given, or it would never see SIGTERM.
         if (::sigprocmask(SIG_SETMASK, &spec.child_mask, nullptr) != 0) return fail();
         return {};
     }
@@ -120,8 +117,6 @@ SpawnOutcome spawn_child(boost::asio::io_context& context, const SpawnSpec& spec
     for (const auto& arg : spec.command) argv.push_back(arg.c_str());
     argv.push_back(nullptr);
 
-    // The forked child must not run clawinit's signal handler before it resets it.
-    const signal_relay::Hold hold;
     bp::posix::default_launcher launcher;
     launcher.env = envp.data();
     bp::error_code ec;
