@@ -60,7 +60,17 @@ int Runtime::run() {
     if (m_probe) m_probe->start();
     dispatch(Start{});
     // Signals that arrived before the loop started are already queued in the signalfd.
-    while (!m_exit_code) m_io.run_one();
+    while (!m_exit_code) {
+        m_io.run_one();
+        // One epoll_wait can make a hundred probe connections ready at once, and Asio runs
+        // them all before it looks at the signalfd again: look at it ourselves between
+        // handlers, at most every k_signal_check (a non-blocking read, nothing when idle).
+        const Time now = Clock::now();
+        if (now - m_last_signal_check >= k_signal_check && !m_exit_code) {
+            m_last_signal_check = now;
+            take_signals();
+        }
+    }
     if (m_save_pending) save_now();  // the final save was posted but the loop has ended
     if (m_probe) {
         // Give `stop --wait` its answer; a client that does not read it costs at most 1 s.
@@ -145,6 +155,12 @@ void Runtime::on_signals(const boost::system::error_code& ec) {
         log_line(LogLevel::error, fmt::format("signalfd wait failed: {}", ec.message()));
         return;
     }
+    m_last_signal_check = Clock::now();
+    take_signals();
+    if (!m_exit_code) do_read_signals();
+}
+
+void Runtime::take_signals() {
     bool child_changed = false;
     for (int signo : read_signals(m_signals.native_handle())) {
         if (signo == SIGCHLD)
@@ -153,7 +169,6 @@ void Runtime::on_signals(const boost::system::error_code& ec) {
             dispatch(SignalReceived{signo});
     }
     if (child_changed) reap();
-    if (!m_exit_code) do_read_signals();
 }
 
 void Runtime::on_timer(const boost::system::error_code& ec) {
@@ -162,6 +177,7 @@ void Runtime::on_timer(const boost::system::error_code& ec) {
 }
 
 void Runtime::reap() {
+    m_reap_posted = false;
     const int main_pid = m_supervisor.child_pid();
     std::optional<int> main_status;
     const ReapResult result = reap_all([&](int pid, int status) {
@@ -170,7 +186,15 @@ void Runtime::reap() {
         else if (!(m_ready_check && m_ready_check->on_process_exit(pid, status)) &&
                  !(m_live_check && m_live_check->on_process_exit(pid, status)))
             ++m_zombies_reaped;
-    });
+    }, k_reap_slice);
+    if (result.more && !m_reap_posted) {
+        // An exit storm: the rest after the handlers already waiting (signals, probes). No
+        // SIGCHLD will say so again: the kernel coalesced them into the one we are handling.
+        m_reap_posted = true;
+        boost::asio::post(m_io, [this] {
+            if (m_reap_posted) reap();
+        });
+    }
     // After ChildExited, dispatch() reaps again once the Supervisor is finishing, and that
     // pass reports ChildrenGone.
     if (main_status)

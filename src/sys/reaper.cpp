@@ -6,9 +6,14 @@
 
 namespace clawinit {
 
-ReapResult reap_all(const std::function<void(int pid, int wait_status)>& on_exit) {
+ReapResult reap_all(const std::function<void(int pid, int wait_status)>& on_exit,
+                    std::uint64_t limit) {
     ReapResult result;
     for (;;) {
+        if (result.reaped == limit) {
+            result.more = true;
+            return result;
+        }
         int status = 0;
         const pid_t pid = ::waitpid(-1, &status, WNOHANG);
         if (pid > 0) {

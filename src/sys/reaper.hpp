@@ -10,9 +10,12 @@ namespace clawinit {
 struct ReapResult {
     std::uint64_t reaped{0};
     bool no_children{false};  // ECHILD: no process is left below clawinit
+    bool more{false};         // stopped at the limit: there may be more to reap
 };
 
-// Calls on_exit(pid, wait_status) for each reaped process.
-ReapResult reap_all(const std::function<void(int pid, int wait_status)>& on_exit);
+// Calls on_exit(pid, wait_status) for each reaped process, at most `limit` of them, so an
+// exit storm is reaped in slices the event loop can interleave with signals and probes.
+ReapResult reap_all(const std::function<void(int pid, int wait_status)>& on_exit,
+                    std::uint64_t limit);
 
 }  // namespace clawinit
