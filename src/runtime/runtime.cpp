@@ -104,6 +104,7 @@ void Runtime::execute(const Action& action) {
         [this](const auto& a) {
             using A = std::decay_t<decltype(a)>;
             if constexpr (std::is_same_v<A, Spawn>) {
+                m_childless = false;  // a failed exec still leaves a child to reap
                 const SpawnOutcome outcome = spawn_child(m_io, m_spawn);
                 if (outcome.error)
                     dispatch(SpawnFailed{outcome.error});
@@ -129,7 +130,9 @@ void Runtime::execute(const Action& action) {
 
 void Runtime::send_kill(const Kill& kill) {
     if (kill.target == Target::descendants) {
-        signal_descendants(kill.signo);
+        // waitpid() said ECHILD and nothing was spawned since: no child means no descendant
+        // (an orphan comes to us only from below us), so the /proc walk would find nobody.
+        if (!m_childless) signal_descendants(kill.signo);
         return;
     }
     const pid_t target = kill.target == Target::group ? -kill.pid : kill.pid;
@@ -187,6 +190,7 @@ void Runtime::reap() {
                  !(m_live_check && m_live_check->on_process_exit(pid, status)))
             ++m_zombies_reaped;
     }, k_reap_slice);
+    m_childless = result.no_children;
     if (result.more && !m_reap_posted) {
         // An exit storm: the rest after the handlers already waiting (signals, probes). No
         // SIGCHLD will say so again: the kernel coalesced them into the one we are handling.
@@ -232,6 +236,7 @@ int Runtime::spawn_check_process(const std::vector<std::string>& argv) {
     if (argv.empty()) return -ENOENT;
     SpawnSpec spec = m_spawn;
     spec.command = argv;
+    m_childless = false;
     const SpawnOutcome outcome = spawn_child(m_io, spec);
     return outcome.error ? -outcome.error : outcome.pid;
 }

@@ -72,6 +72,7 @@ private:
     std::optional<int> m_exit_code;
     std::uint64_t m_zombies_reaped{0};
     bool m_reap_posted{false};  // a reap slice is queued behind other handlers
+    bool m_childless{false};    // the last waitpid() said ECHILD and nothing was spawned since
     Time m_last_signal_check{};
     Time m_started_at{Clock::now()};
     std::unique_ptr<ProbeServer> m_probe;
