@@ -17,6 +17,22 @@ GATEWAY = os.environ.get("TEST_GATEWAY", "../../build/example-gateway")
 CHILD = os.environ.get("TEST_CHILD", "../../build/testchild")
 PATIENCE = float(os.environ.get("TEST_PATIENCE", "30"))  # seconds; a deadline, not a target
 
+# tests/sanitize.sh runs the suites with every binary built with ASan+UBSan
+# (TEST_SANITIZED=asan) or with clawinit under valgrind (TEST_SANITIZED=valgrind). The tools
+# inflate time and memory by themselves, so a bound about speed or memory is multiplied by
+# these factors; a bound about behaviour (exit codes, exact counts, zombies, fds) never is.
+#  - time: ASan code runs 2-3x slower, and each process start maps the shadow memory and each
+#    exit runs the leak check: `testchild exit 3` takes 70-110 ms instead of 10-20 ms, and
+#    state_torture's first save comes 30-40 ms after its start instead of 1-2 ms. Valgrind
+#    translates clawinit's code as it runs: 20-50x slower.
+#  - memory: ASan keeps every freed block poisoned in its quarantine (256 MB by default: that
+#    is how it reports a use after free), and its allocator keeps freed memory in per-size
+#    free lists, so VmRSS after an attack measures how much was allocated and freed, not what
+#    clawinit kept: the hostile-HTTP attacks grow an ASan clawinit by 11-60 MB, and by 2-3 MB
+#    when the same build runs with quarantine_size_mb=0. No memory bound runs under valgrind.
+SANITIZED = os.environ.get("TEST_SANITIZED", "")
+TIME_FACTOR, MEMORY_FACTOR = {"": (1, 1), "asan": (10, 16), "valgrind": (50, 1)}[SANITIZED]
+
 
 def wait_for(predicate, timeout=PATIENCE, what="condition"):
     deadline = time.monotonic() + timeout

@@ -7,7 +7,7 @@ import socket
 import threading
 import unittest
 
-from harness import CHILD, GATEWAY, ClawinitTest, wait_for
+from harness import CHILD, GATEWAY, TIME_FACTOR, ClawinitTest, wait_for
 
 
 def free_port(family=socket.AF_INET, host="127.0.0.1"):
@@ -182,9 +182,12 @@ class Probe(ClawinitTest):
 
     def test_tcp_and_exec_checks(self):
         gw_port = free_port()
+        # The exec check's timeout includes the check command's start and exit, which ASan
+        # makes several times longer (harness.TIME_FACTOR).
+        period = f"{100 * TIME_FACTOR}ms"
         run = self.start(["--ready-check", f"tcp://127.0.0.1:{gw_port}",
                           "--live-check", f"exec:{CHILD} exit 3", "--live-failures", "2",
-                          "--check-interval", "100ms", "--check-timeout", "100ms"],
+                          "--check-interval", period, "--check-timeout", period],
                          [GATEWAY, "--port", str(gw_port), "--state-dir", "/tmp/clawinit-it-tcp"])
         wait_for(lambda: self.code("/ready") == 200, what="tcp check passes")
         wait_for(lambda: self.code("/health") == 503, what="exec live check fails twice")

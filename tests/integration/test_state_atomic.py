@@ -16,6 +16,8 @@ import tempfile
 import time
 import unittest
 
+from harness import TIME_FACTOR
+
 TORTURE = os.environ.get("TEST_STATE_TORTURE", "../../build/state_torture")
 PATIENCE = float(os.environ.get("TEST_PATIENCE", "30"))  # seconds; a deadline, not a target
 SAVES = "1000000000"  # more than any run can finish before it is killed
@@ -55,7 +57,10 @@ class StateAtomic(unittest.TestCase):
         last = 0
         for round_no in range(rounds):
             proc = subprocess.Popen([TORTURE, state_dir, SAVES], stderr=subprocess.PIPE)
-            time.sleep(self.random.uniform(0, 0.020))
+            # 20 ms covers the start, the load and hundreds of saves. An ASan build takes
+            # 30-40 ms to start alone, so the window stretches with it (harness.TIME_FACTOR):
+            # a kill before the first save tests nothing, and min_saves below would fail.
+            time.sleep(self.random.uniform(0, 0.020 * TIME_FACTOR))
             proc.kill()
             _, err = proc.communicate(timeout=PATIENCE)
             where = f"round {round_no}"
