@@ -105,7 +105,7 @@ void Runtime::execute(const Action& action) {
             using A = std::decay_t<decltype(a)>;
             if constexpr (std::is_same_v<A, Spawn>) {
                 m_childless = false;  // a failed exec still leaves a child to reap
-                const SpawnOutcome outcome = spawn_child(m_io, m_spawn);
+                const SpawnOutcome outcome = spawn_child(m_spawn);
                 if (outcome.error)
                     dispatch(SpawnFailed{outcome.error});
                 else
@@ -237,7 +237,7 @@ int Runtime::spawn_check_process(const std::vector<std::string>& argv) {
     SpawnSpec spec = m_spawn;
     spec.command = argv;
     m_childless = false;
-    const SpawnOutcome outcome = spawn_child(m_io, spec);
+    const SpawnOutcome outcome = spawn_child(spec);
     return outcome.error ? -outcome.error : outcome.pid;
 }
 

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <string_view>
 
+#include <boost/asio/io_context.hpp>
 // Boost 1.81's process/v2 uses boost::optional without including it.
 #include <boost/optional.hpp>
 #include <boost/process/v2/process.hpp>
@@ -102,7 +103,13 @@ std::string resolve_executable(const std::string& name, const std::vector<std::s
     return {};
 }
 
-SpawnOutcome spawn_child(boost::asio::io_context& context, const SpawnSpec& spec) {
+SpawnOutcome spawn_child(const SpawnSpec& spec) {
+    // The launcher tells its executor's context about the fork, and in the child Asio then
+    // rebuilds that context's reactor (a new epoll, timerfd and eventfd, one epoll_ctl per
+    // descriptor it owns: on the main loop, every probe connection) before the exec. A fresh
+    // context per spawn has no reactor yet, so the child goes straight to exec; the parent
+    // builds one for the process handle while the child execs, and drops it at detach.
+    boost::asio::io_context launcher_context{1};
     SpawnOutcome outcome;
     const std::string executable = resolve_executable(spec.command.front(), spec.env, outcome.error);
     if (outcome.error) return outcome;
@@ -123,7 +130,7 @@ SpawnOutcome spawn_child(boost::asio::io_context& context, const SpawnSpec& spec
     // A whole argv (argv[0] as the operator wrote it, as a shell or tini would pass it) goes to
     // exec untouched; Boost would otherwise put the resolved path in argv[0].
     const char** whole_argv = argv.data();
-    auto child = launcher(context.get_executor(), ec, bp::filesystem::path(executable), whole_argv,
+    auto child = launcher(launcher_context.get_executor(), ec, bp::filesystem::path(executable), whole_argv,
                           ChildSetup{spec});
     if (ec) {
         // The launcher's failed child exits on its own; the reaper collects it like any orphan.

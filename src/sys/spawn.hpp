@@ -8,8 +8,6 @@
 #include <string>
 #include <vector>
 
-#include <boost/asio/io_context.hpp>
-
 #include "sys/user.hpp"
 
 namespace clawinit {
@@ -35,6 +33,7 @@ std::vector<std::string> child_environment(char** environ_now, const std::vector
 std::string resolve_executable(const std::string& name, const std::vector<std::string>& env,
                                int& error);
 
-SpawnOutcome spawn_child(boost::asio::io_context& context, const SpawnSpec& spec);
+// Forks and execs the child (Boost.Process v2), then detaches it: the reaper alone waits.
+SpawnOutcome spawn_child(const SpawnSpec& spec);
 
 }  // namespace clawinit
