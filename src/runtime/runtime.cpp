@@ -92,7 +92,14 @@ void Runtime::dispatch(Event event) {
     while (!m_queue.empty() && !m_exit_code) {
         Event next = std::move(m_queue.front());
         m_queue.pop_front();
-        for (const Action& action : m_supervisor.handle(next, Clock::now())) execute(action);
+        const Actions actions = m_supervisor.handle(next, Clock::now());
+        // Kills and spawns first: the log lines are for people, a child is waiting on the
+        // rest (a restart wrote two lines before its fork). Order within each kind is kept,
+        // and the lines still come out before anything the next event logs.
+        for (const Action& action : actions)
+            if (!std::holds_alternative<Log>(action)) execute(action);
+        for (const Action& action : actions)
+            if (std::holds_alternative<Log>(action)) execute(action);
         if (m_queue.empty() && m_supervisor.phase() == Phase::finishing) reap();
     }
     m_dispatching = false;
