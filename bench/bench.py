@@ -622,7 +622,9 @@ class Bench:
 
     def http_reference(self, cpus, pinned):
         """The same wrk against httpref (bench/httpref.c), a bare epoll responder on the same
-        core: what this machine's loopback, syscalls and wrk allow at all."""
+        core: what this machine's loopback, syscalls and wrk allow at all. Meanwhile, signal
+        latency through an idle clawinit (probe off) pinned to that same core: the control for
+        row 8b, the same load on the machine without clawinit being the loaded process."""
         port = free_port()
         server = [self.httpref, str(port)]
         client = ["wrk", "-t1", "-c50", f"-d{self.plan['wrk_s']}s", "--latency",
@@ -630,16 +632,38 @@ class Bench:
         if pinned:
             server = ["taskset", "-c", str(cpus[0]), *server]
             client = ["taskset", "-c", str(cpus[1]), *client]
+        fifo = self.fifo("probe-control")
+        control = self.start(self.claw_off, [self.child, "record-latency", fifo.path],
+                             "probe-control")
         proc = subprocess.Popen(server, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
         try:
+            control.wait_started()
+            if pinned:
+                os.sched_setaffinity(control.pid, {cpus[0]})
+            for _ in range(5):
+                self.signal_once(control, fifo)
             wait_until(lambda: http_status(port, "/health") is not None, 5, "httpref")
-            self.log("probe: the same wrk against a minimal C epoll server, for reference")
-            output = subprocess.run(client, capture_output=True, text=True,
-                                    timeout=self.plan["wrk_s"] + 30).stdout
-            return parse_wrk(output)
+            self.log("probe: the same wrk against a minimal C epoll server, for reference "
+                     "(signals to an idle clawinit on its core meanwhile)")
+            load = subprocess.Popen(client, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                    text=True)
+            time.sleep(0.3)
+            sampled = []
+            stop_at = time.monotonic() + self.plan["wrk_s"] - 0.6
+            while len(sampled) < self.plan["latency"] and time.monotonic() < stop_at:
+                value = self.signal_once(control, fifo)
+                if value is not None:
+                    sampled.append(value)
+                time.sleep(0.001)
+            output, _ = load.communicate(timeout=self.plan["wrk_s"] + 30)
+            reference = parse_wrk(output)
+            reference["control"] = Stats(sampled)
+            return reference
         finally:
             proc.kill()
             proc.wait()
+            self.stop(control)
+            fifo.close()
 
     # -- 9: binaries ------------------------------------------------------------------------------
     def binaries(self):
@@ -889,6 +913,12 @@ class Report:
                      "≤ 2 × idle p99",
                      verdict(factor is not None and factor <= 2.0,
                              factor is not None and factor <= 2.2))
+            control = (p.get("reference") or {}).get("control")
+            if control is not None and control.n:
+                self.add("8c. control: the same wrk on a bare C server on clawinit's core, "
+                         "signals through an idle clawinit there, p99 (µs)",
+                         f"{us(control.p99)} (×{control.p99 / p['idle'].p99:.2f} the idle p99)"
+                         if p["idle"].n else us(control.p99), na_peers, "—", "(reference)", "")
         else:
             self.add("8. probe server (`/health` req/s, signal p99 under load)",
                      "n/a (probe server not built yet)", na_peers, "—",
