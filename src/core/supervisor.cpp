@@ -95,6 +95,11 @@ void Supervisor::on(const SignalReceived& event, Time now, Actions& out) {
         request_restart(signo, now, out);
         return;
     }
+    if (event.sent_as != 0) {
+        // Already sent by the shell as it read the signal: only the record is left.
+        record_forward(signo, event.sent_as, event.sent_to, out);
+        return;
+    }
     if (m_child_pid == 0) {
         log(out, LogLevel::debug,
             fmt::format("{} not forwarded: no child is running", signal_name(signo)));
@@ -396,14 +401,17 @@ void Supervisor::forward(int signo, Actions& out) {
         log(out, LogLevel::debug, fmt::format("{} dropped by --rewrite", signal_name(signo)));
         return;
     }
-    ++m_stats.forwarded[to_send];
     // The kill goes first: the log line is for people, the signal is the hot path.
     out.emplace_back(Kill{to_send, m_child_pid, child_target()});
+    record_forward(signo, to_send, m_child_pid, out);
+}
+
+void Supervisor::record_forward(int signo, int sent_as, int pid, Actions& out) {
+    ++m_stats.forwarded[sent_as];
     log(out, LogLevel::info,
-        to_send == signo
-            ? fmt::format("forwarding {} to pid={}", signal_name(signo), m_child_pid)
-            : fmt::format("forwarding {} as {} to pid={}", signal_name(signo),
-                          signal_name(to_send), m_child_pid));
+        sent_as == signo ? fmt::format("forwarding {} to pid={}", signal_name(signo), pid)
+                         : fmt::format("forwarding {} as {} to pid={}", signal_name(signo),
+                                       signal_name(sent_as), pid));
 }
 
 void Supervisor::arm(Time deadline, Actions& out) {
@@ -418,6 +426,14 @@ void Supervisor::disarm(Actions& out) {
 }
 
 // ---- lookups ------------------------------------------------------------------------------
+
+int direct_forward(const Config& config, int signo) {
+    if (signo == SIGCHLD || is_stop_signal(signo)) return 0;
+    const auto& restart = config.restart_signals;
+    if (std::find(restart.begin(), restart.end(), signo) != restart.end()) return 0;
+    auto it = config.rewrite.find(signo);
+    return it == config.rewrite.end() ? signo : it->second;
+}
 
 bool Supervisor::is_restart_signal(int signo) const {
     const auto& s = m_config.restart_signals;

@@ -25,7 +25,9 @@ using Time = Clock::time_point;
 struct Start {};                       // once, when the event loop is up
 struct Spawned { int pid; };           // the Spawn action succeeded
 struct SpawnFailed { int error; };     // exec (or fork) failed with this errno
-struct SignalReceived { int signo; };  // anything but SIGCHLD, read from the signalfd
+// Anything but SIGCHLD, read from the signalfd. sent_as != 0: the shell already forwarded it
+// to the child sent_to as that signal (see direct_forward), so only the record is left.
+struct SignalReceived { int signo; int sent_as{0}; int sent_to{0}; };
 struct ChildExited { int wait_status; };  // the main child only; other reaps never get here
 struct TimerFired {};                  // the deadline of the last ArmTimer has passed
 struct ChildrenGone {};                // waitpid says no process is left below clawinit
@@ -49,6 +51,12 @@ struct Log { LogLevel level; std::string message; };
 struct SaveState {};  // a lifecycle change worth persisting happened
 using Action = std::variant<Spawn, Kill, ArmTimer, CancelTimer, Exit, Log, SaveState>;
 using Actions = std::vector<Action>;
+
+// The signal the shell may send straight to the running child for signo the moment it reads
+// it, before the Supervisor sees the event: every phase forwards these alike. 0 when the
+// Supervisor must decide (stop and restart signals, SIGCHLD, a rewrite to nothing). Depends on
+// the configuration alone, so the shell computes the table once.
+int direct_forward(const Config& config, int signo);
 
 enum class Phase {
     starting,   // Spawn issued, waiting for Spawned/SpawnFailed
@@ -114,6 +122,7 @@ private:
     void enter_finishing(int code, Time now, Actions& out);
     void spawn(Actions& out);
     void forward(int signo, Actions& out);
+    void record_forward(int signo, int sent_as, int pid, Actions& out);
     void arm(Time deadline, Actions& out);
     void disarm(Actions& out);
 

@@ -33,6 +33,9 @@ Runtime::Runtime(const Config& config, sigset_t child_mask, std::optional<UserId
     m_spawn.env = child_environment(environ, config.env);
     m_spawn.user = std::move(user);
     m_spawn.child_mask = child_mask;
+    for (int signo = 1; signo < NSIG; ++signo)
+        m_direct[static_cast<std::size_t>(signo)] = direct_forward(config, signo);
+    m_direct_target = config.kill_scope == KillScope::group ? Target::group : Target::child;
     // Everything that can fail here fails before the spawn: a taken probe port is exit 2.
     if (auto address = parse_listen_address(config.probe_listen))
         m_probe = std::make_unique<ProbeServer>(m_io, *address, [this] { return snapshot(); });
@@ -173,10 +176,21 @@ void Runtime::on_signals(const boost::system::error_code& ec) {
 void Runtime::take_signals() {
     bool child_changed = false;
     for (int signo : read_signals(m_signals.native_handle())) {
-        if (signo == SIGCHLD)
+        if (signo == SIGCHLD) {
             child_changed = true;
-        else
+            continue;
+        }
+        // A plain forward goes out before anything else runs: the Supervisor's bookkeeping
+        // (counters, the formatted log line) is cold code after an idle spell and the child
+        // need not wait for it. Signals are still handled one by one, in arrival order.
+        const int pid = m_supervisor.child_pid();
+        const int direct = m_direct[static_cast<std::size_t>(signo)];
+        if (direct != 0 && pid != 0) {
+            send_kill(Kill{direct, pid, m_direct_target});
+            dispatch(SignalReceived{signo, direct, pid});
+        } else {
             dispatch(SignalReceived{signo});
+        }
     }
     if (child_changed) reap();
 }

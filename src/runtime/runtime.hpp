@@ -5,6 +5,7 @@
 
 #include <signal.h>
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -66,6 +67,8 @@ private:
     boost::asio::posix::stream_descriptor m_signals;
     boost::asio::steady_timer m_timer;
     Supervisor m_supervisor;
+    std::array<int, NSIG> m_direct{};  // direct_forward() for every signal number
+    Target m_direct_target{Target::group};
     SpawnSpec m_spawn;
     std::deque<Event> m_queue;
     bool m_dispatching{false};

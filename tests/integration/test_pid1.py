@@ -88,6 +88,16 @@ class Pid1(ClawinitTest):
             self.assertLessEqual(len(live_children(run)), 1)
         wait_for(lambda: run.main_child() and len(run.events("start")) >= 2,
                  what="one new child after the burst")
+
+        # The SIGTERM below must find a child that has its signals blocked (it logs "start"
+        # then; one the burst killed first never does), and no restart still under way.
+        def current_child_started():
+            kid = run.main_child()
+            if not kid or str(ns_pid(kid)) not in {e[1] for e in run.events("start")}:
+                return False
+            time.sleep(0.05)
+            return run.main_child() == kid
+        wait_for(current_child_started, what="the last child of the burst to start")
         for _ in range(50):
             self.assertLessEqual(len(live_children(run)), 1)
         self.assertTrue(run.alive())

@@ -429,6 +429,33 @@ TEST_CASE("rewrite translates before forwarding; 0 drops") {
     CHECK(h.sup.phase() == Phase::stopping);  // still a stop: classified before the rewrite
 }
 
+TEST_CASE("direct forward: plain signals go straight to the child, decisions do not") {
+    Config c;
+    c.rewrite = {{SIGHUP, 0}, {SIGWINCH, SIGUSR2}, {SIGTERM, SIGQUIT}};
+    c.restart_signals = {SIGUSR1};
+    for (int signo : {SIGUSR2, SIGALRM, SIGCONT, SIGTSTP, SIGRTMIN, SIGRTMAX})
+        CHECK(direct_forward(c, signo) == signo);
+    CHECK(direct_forward(c, SIGWINCH) == SIGUSR2);  // rewritten as the loop would
+    // Stop and restart signals, SIGCHLD and a rewrite to nothing are the Supervisor's.
+    for (int signo : {SIGTERM, SIGINT, SIGQUIT, SIGUSR1, SIGCHLD, SIGHUP})
+        CHECK(direct_forward(c, signo) == 0);
+}
+
+TEST_CASE("a signal the shell already sent is counted and logged, never sent twice") {
+    Harness h;
+    h.start(55);
+    auto a = h.send(SignalReceived{SIGUSR2, SIGUSR2, 55});
+    CHECK_FALSE(has<Kill>(a));
+    CHECK(h.sup.stats().forwarded.at(SIGUSR2) == 1);
+    REQUIRE(all_of<Log>(a).size() == 1);
+    CHECK(all_of<Log>(a)[0].message == "forwarding SIGUSR2 to pid=55");
+    // The child exited before the loop saw the record: the log names the pid it went to.
+    h.send(ChildExited{exited(0)});
+    auto late = h.send(SignalReceived{SIGHUP, SIGHUP, 55});
+    CHECK_FALSE(has<Kill>(late));
+    CHECK(all_of<Log>(late).at(0).message == "forwarding SIGHUP to pid=55");
+}
+
 TEST_CASE("remap-exit maps the final code") {
     Config c;
     c.remap_exit = {{143, 0}};
