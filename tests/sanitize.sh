@@ -6,9 +6,11 @@
 #     process, so the test that drove it fails. LeakSanitizer reports leaks at exit.
 #  2. valgrind memcheck of a plain -O1 -g build (build-valgrind/) under a representative
 #     subset of the integration tests: TEST_CLAWINIT points at a wrapper that runs clawinit
-#     under valgrind (as PID 1 of the namespace: valgrind is the same process). Leaks or
-#     errors make clawinit exit 99, and every log is scanned afterwards as well. Not
-#     test_operate: `clawinit stop` refuses a target whose comm is valgrind's, not clawinit.
+#     under valgrind (as PID 1 of the namespace: valgrind is the same process). Errors, or
+#     any heap block not freed at exit (reachable ones too), make clawinit exit 99, and every
+#     log is scanned afterwards as well. Not test_operate: `clawinit stop` refuses a target
+#     whose comm is valgrind's, not clawinit; three tests of valgrind's own limits are skipped
+#     (below).
 #
 #   bash tests/sanitize.sh            # both
 #   bash tests/sanitize.sh asan       # one of them
@@ -48,29 +50,60 @@ run_valgrind() {
 #!/bin/sh
 VG_RUN=\$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
 export VG_RUN
-exec valgrind --quiet --tool=memcheck --leak-check=full --show-leak-kinds=definite,indirect \\
-  --errors-for-leak-kinds=definite,indirect --error-exitcode=99 --child-silent-after-fork=yes \\
+exec valgrind --quiet --tool=memcheck --leak-check=full --show-leak-kinds=all \\
+  --errors-for-leak-kinds=all --error-exitcode=99 --child-silent-after-fork=yes \\
   --log-file=$logs/vg.%q{VG_RUN}.%p.log "$dir/clawinit" "\$@"
 EOF
   chmod +x "$wrapper"
   local modules=("$@")
   [ ${#modules[@]} -gt 0 ] || modules=(test_pid1 test_probe test_state test_reaping)
+  # Three tests fail because of valgrind itself, not clawinit; the ASan run keeps them.
+  #  - SIGRTMAX is valgrind's own signal (it kills threads with it): a program under valgrind
+  #    never receives it.
+  #  - valgrind's execve discards the signals pending at the exec (a blocked signal survives
+  #    execve natively), so a SIGTERM that reaches the forked child before it has exec'd
+  #    `sleep` is lost, and test_remap_exit signals as soon as the child exists.
+  #  - the idle test's 2 s window opens at the child's start line, when a clawinit 20-50x
+  #    slower is still finishing the spawn's work (once settled, it makes no switches either).
+  local skip="test_pid1.Pid1.test_other_signals_are_forwarded_unchanged
+    test_pid1.Pid1.test_remap_exit test_pid1.Pid1.test_idle_clawinit_makes_no_wakeups"
   local status=0
   (cd tests/integration &&
     TEST_SANITIZED=valgrind TEST_CLAWINIT=$wrapper TEST_CHILD=$dir/testchild \
     TEST_GATEWAY=$dir/example-gateway TEST_STATE_TORTURE=$dir/state_torture \
-    TEST_PATIENCE=${TEST_PATIENCE:-120} \
-    python3 -m unittest "${modules[@]}") || status=1
-  local runs bad
-  runs=$(ls "$logs" | wc -l)
-  # --quiet leaves a log empty unless valgrind found something.
-  bad=$(find "$logs" -type f -size +0 | sort)
-  echo "valgrind: $runs clawinit runs, $(echo -n "$bad" | grep -c . || true) with findings"
-  for log in $bad; do
-    echo "== $log"
-    cat "$log"
-    status=1
+    TEST_PATIENCE=${TEST_PATIENCE:-120} VALGRIND_SKIP=$skip python3 -c '
+import os, sys, unittest
+def each(suite):
+    for t in suite:
+        yield from each(t) if isinstance(t, unittest.TestSuite) else [t]
+everything = list(each(unittest.defaultTestLoader.loadTestsFromNames(sys.argv[1:])))
+skip = {name for name in os.environ["VALGRIND_SKIP"].split()
+        if name.split(".")[0] in {m.split(".")[0] for m in sys.argv[1:]}}
+stale = skip - {t.id() for t in everything}
+if stale:
+    sys.exit(f"tests/sanitize.sh skips tests that do not exist: {sorted(stale)}")
+tests = [t for t in everything if t.id() not in skip]
+print(f"{len(tests)} tests under valgrind, {len(skip)} left to the ASan run", file=sys.stderr)
+sys.exit(not unittest.TextTestRunner().run(unittest.TestSuite(tests)).wasSuccessful())
+' "${modules[@]}") || status=1
+  local runs=0 bad=0 log
+  # --quiet leaves a log empty unless valgrind found something, but for one warning: valgrind
+  # 3.19 has no wrapper for pidfd_open (syscall 434) and fails it with ENOSYS. Boost.Process
+  # asks for a pidfd of every child it starts; clawinit detaches that handle at once and
+  # reaps with waitpid, so the warning is not a finding (clawinit must survive the ENOSYS,
+  # as on a kernel before 5.3). Any other line is.
+  for log in "$logs"/*; do
+    [ -e "$log" ] || continue
+    runs=$((runs + 1))
+    if grep -qvE '^--[0-9]+-- (WARNING: unhandled amd64-linux syscall: 434|You may be able to write your own handler\.|Read the file README_MISSING_SYSCALL_OR_IOCTL\.|Nevertheless we consider this a bug\.  Please report|it at http://valgrind\.org/support/bug_reports\.html\.)$' "$log"; then
+      bad=$((bad + 1))
+      echo "== $log"
+      cat "$log"
+      status=1
+    fi
   done
+  echo "valgrind: $runs clawinit runs, $bad with findings"
+  [ "$runs" -gt 0 ] || status=1
   return $status
 }
 
