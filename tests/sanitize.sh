@@ -55,6 +55,15 @@ exec valgrind --quiet --tool=memcheck --leak-check=full --show-leak-kinds=all \\
   --log-file=$logs/vg.%q{VG_RUN}.%p.log "$dir/clawinit" "\$@"
 EOF
   chmod +x "$wrapper"
+  # One run alone first: a clawinit that cannot start and reap a child under valgrind would
+  # make every test wait out its deadline (half an hour) to say the same thing.
+  local smoke
+  if ! smoke=$(unshare --pid --fork --mount-proc "$wrapper" --probe-listen off -- /bin/true 2>&1); then
+    echo "valgrind: clawinit cannot run a child under valgrind:" >&2
+    echo "$smoke" >&2
+    cat "$logs"/* >&2
+    return 1
+  fi
   local modules=("$@")
   [ ${#modules[@]} -gt 0 ] || modules=(test_pid1 test_probe test_state test_reaping)
   # Three tests fail because of valgrind itself, not clawinit; the ASan run keeps them.
