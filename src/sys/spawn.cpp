@@ -130,15 +130,26 @@ SpawnOutcome spawn_child(const SpawnSpec& spec) {
     // A whole argv (argv[0] as the operator wrote it, as a shell or tini would pass it) goes to
     // exec untouched; Boost would otherwise put the resolved path in argv[0].
     const char** whole_argv = argv.data();
-    auto child = launcher(launcher_context.get_executor(), ec, bp::filesystem::path(executable), whole_argv,
-                          ChildSetup{spec});
-    if (ec) {
-        // The launcher's failed child exits on its own; the reaper collects it like any orphan.
-        outcome.error = ec.value();
-        return outcome;
+    try {
+        auto child = launcher(launcher_context.get_executor(), ec, bp::filesystem::path(executable),
+                              whole_argv, ChildSetup{spec});
+        if (ec) {
+            // The launcher's failed child exits on its own; the reaper collects it like any orphan.
+            outcome.error = ec.value();
+            return outcome;
+        }
+        outcome.pid = child.id();
+        child.detach();
+    } catch (const boost::system::system_error&) {
+        // In the forked child (pid 0), before exec: never unwind into our own main.
+        if (launcher.pid == 0) ::_exit(127);
+        // Boost opens a pidfd for the handle we detach at once, and throws when pidfd_open
+        // fails (ENOSYS before Linux 5.3 and under valgrind, EPERM under a seccomp profile
+        // without it) after the exec succeeded: the child runs, and waitpid is all we need.
+        // The half-registered descriptor Asio keeps dies with launcher_context.
+        if (launcher.pid < 0) throw;
+        outcome.pid = launcher.pid;
     }
-    outcome.pid = child.id();
-    child.detach();
     return outcome;
 }
 

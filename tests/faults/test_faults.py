@@ -397,6 +397,35 @@ class ParentDeath(FaultTest):
         self.assertTrue(all((proc_state(p) or ("Z",))[0] == "Z" for p in tree))
 
 
+NO_PIDFD = os.environ.get("TEST_NO_PIDFD_SHIM", "")
+
+
+@unittest.skipUnless(NO_PIDFD, "TEST_NO_PIDFD_SHIM (the no_pidfd LD_PRELOAD shim) not set")
+class MissingKernelFeatures(FaultTest):
+    def test_no_pidfd_open(self):
+        # Kernels before 5.3, seccomp profiles without it, valgrind: Boost.Process opens a
+        # pidfd for each child and throws when it cannot. clawinit once died there (exit 2,
+        # the child already running); it needs waitpid only.
+        with open(CLAWINIT, "rb") as binary:
+            if binary.read(4096).find(b"/ld-linux") < 0:
+                self.skipTest("a static clawinit ignores LD_PRELOAD")
+        run = self.run_clawinit(QUIET + ["--restart-exit-code", "1"],
+                                self.child("sleep", "--usr1-exit", "1"),
+                                env={"LD_PRELOAD": NO_PIDFD})
+        run.wait_events("start")
+        fds = steady_fd_count(run.pid)
+        run.signal(signal.SIGHUP)
+        run.wait_events("signal")
+        run.signal(signal.SIGUSR1)
+        run.wait_events("start", 2, "the child restarted in place")
+        self.assertTrue(run.alive(), run.stderr())
+        self.assertEqual(len(children_of(run.pid)), 1)
+        self.assertEqual(fd_count(run.pid), fds, "no fd left behind by a failed pidfd_open")
+        run.signal(signal.SIGTERM)
+        self.assertExit(run, 0)
+        self.assert_gone(run)
+
+
 @unittest.skipUnless(IS_ROOT, "mounting a tmpfs needs root")
 class StateDirFaults(FaultTest):
     def tmpfs(self, size):
