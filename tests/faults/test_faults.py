@@ -284,6 +284,10 @@ class OrphanStorm(FaultTest):
 
 
 class HostileChildren(FaultTest):
+    def wait_child_stopped(self, run):
+        wait_for(lambda: (proc_state(run.main_child() or 0) or ("?",))[0] == "T",
+                 what="child stopped")
+
     def test_grandchild_in_new_session_ignoring_term_after_child_exits(self):
         run = self.run_clawinit(QUIET + ["--grace", "1s"],
                                 self.child("grandchild-ignore-term", "--exit-now"))
@@ -307,8 +311,7 @@ class HostileChildren(FaultTest):
         # someone stopped stays stopped, and the grace still bounds the stop: SIGKILL, 137.
         run = self.run_clawinit(QUIET + ["--grace", "1s"], self.child("stop-self"))
         run.wait_events("start")
-        wait_for(lambda: (proc_state(run.main_child() or 0) or ("?",))[0] == "T",
-                 what="child stopped")
+        self.wait_child_stopped(run)
         fds = steady_fd_count(run.pid)
         self.assert_settled(run, fds, "settled with a stopped child")
         run.signal(signal.SIGTERM)
@@ -319,8 +322,7 @@ class HostileChildren(FaultTest):
     def test_sigcont_is_forwarded_to_a_stopped_child(self):
         run = self.run_clawinit(QUIET + ["--grace", "5s"], self.child("stop-self"))
         run.wait_events("start")
-        wait_for(lambda: (proc_state(run.main_child() or 0) or ("?",))[0] == "T",
-                 what="child stopped")
+        self.wait_child_stopped(run)
         run.signal(signal.SIGCONT)
         run.wait_events("continued")
         run.signal(signal.SIGTERM)
