@@ -1,11 +1,13 @@
 // libFuzzer target: the probe server's parsing path. Raw bytes go into the same Beast parser
 // with the same limits as probe/server.cpp (4 KiB of headers, no body), fed in pieces the
 // way a socket delivers them; a complete request is then answered by answer_probe(), exactly
-// as ProbeSession::on_read does, pipelined requests included.
+// as ProbeSession::on_read does, pipelined requests included, and put into the bytes
+// ProbeSession writes (probe/response.hpp).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include <boost/asio/buffer.hpp>
@@ -13,6 +15,7 @@
 #include <boost/beast/http/parser.hpp>
 
 #include "probe/answer.hpp"
+#include "probe/response.hpp"
 #include "probe/server.hpp"
 
 namespace http = boost::beast::http;
@@ -54,6 +57,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const auto answer =
             clawinit::answer_probe(request.method_string(), request.target(), snapshot);
         if (answer.status < 200 || answer.status > 599) std::abort();
+        // The bytes that go on the wire: one head, ended once, and the body the length says.
+        const clawinit::ResponseFraming framing{.keep_alive = request.keep_alive(),
+                                                .head = request.method() == http::verb::head,
+                                                .http10 = request.version() == 10};
+        std::string wire;
+        clawinit::append_http_response(wire, answer, framing);
+        const std::size_t head_end = wire.find("\r\n\r\n");
+        if (!wire.starts_with("HTTP/1.1 ") || head_end == std::string::npos) std::abort();
+        const std::size_t body = wire.size() - head_end - 4;
+        if (body != (framing.head ? 0 : answer.body.size())) std::abort();
         if (answer.close || !request.keep_alive()) return 0;
     }
     return 0;

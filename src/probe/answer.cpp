@@ -208,7 +208,7 @@ ProbeAnswer answer_probe(std::string_view method, std::string_view target, const
 
     if (method != "GET" && method != "HEAD") {
         ProbeAnswer answer = json_answer(405, R"({"error":"method not allowed"})");
-        answer.allow = std::string(k_allowed_methods);
+        answer.allow = k_allowed_methods;
         return answer;
     }
     return answer_known(*probe, s);

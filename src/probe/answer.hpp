@@ -13,12 +13,12 @@ namespace clawinit {
 
 struct ProbeAnswer {
     int status;
-    std::string content_type;
+    std::string_view content_type;  // one of the constants below: static storage
     // Set for HEAD too: the server layer drops it but sends its size as Content-Length, so
     // HEAD and GET carry the same headers.
     std::string body;
     bool close{false};                 // close the connection after this answer
-    std::optional<std::string> allow;  // the Allow header, set on 405
+    std::optional<std::string_view> allow;  // the Allow header, set on 405 (static storage)
 };
 
 inline constexpr std::string_view k_json_content_type = "application/json";

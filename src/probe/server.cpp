@@ -10,11 +10,10 @@
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
 #include <fmt/format.h>
 
 #include "probe/answer.hpp"
+#include "probe/response.hpp"
 #include "probe/ip_address.hpp"
 
 namespace clawinit {
@@ -86,8 +85,8 @@ private:
             // A broken request gets one 400 and the door; a silent or vanished client just
             // the door.
             if (is_bad_request(ec))
-                return reply(ProbeAnswer{400, "application/json", "{\"error\":\"bad request\"}\n", true, {}},
-                             false, false);
+                return reply(ProbeAnswer{400, k_json_content_type, "{\"error\":\"bad request\"}\n", true, {}},
+                             ResponseFraming{.keep_alive = false});
             return close();
         }
         const auto& request = m_parser->get();
@@ -105,25 +104,19 @@ private:
                               });
             return;
         }
-        const bool head = request.method() == http::verb::head;
-        ProbeAnswer answer =
+        const ProbeAnswer answer =
             answer_probe(request.method_string(), request.target(), m_server.m_snapshot());
-        reply(std::move(answer), request.keep_alive(), head);
+        reply(answer, ResponseFraming{.keep_alive = request.keep_alive(),
+                                      .head = request.method() == http::verb::head,
+                                      .http10 = request.version() == 10});
     }
 
-    void reply(ProbeAnswer answer, bool keep_alive, bool head) {
-        m_response = {};
-        m_response.version(11);
-        m_response.result(static_cast<http::status>(answer.status));
-        m_response.set(http::field::content_type, answer.content_type);
-        m_response.set(http::field::cache_control, "no-store");
-        if (answer.allow) m_response.set(http::field::allow, *answer.allow);
-        m_response.body() = std::move(answer.body);
-        m_response.prepare_payload();
-        if (head) m_response.body().clear();  // Content-Length stays that of the GET
-        m_response.keep_alive(keep_alive && !answer.close);
+    void reply(const ProbeAnswer& answer, const ResponseFraming& framing) {
+        m_out.clear();
+        append_http_response(m_out, answer, framing);
+        m_keep_alive = http_response_keeps_alive(answer, framing);
         m_stream.expires_after(m_server.m_limits.read_timeout);
-        http::async_write(m_stream, m_response,
+        asio::async_write(m_stream, asio::buffer(m_out),
                           [self = shared_from_this()](beast::error_code ec, std::size_t) {
                               self->on_write(ec);
                           });
@@ -131,7 +124,7 @@ private:
 
     void on_write(beast::error_code ec) {
         if (m_closed) return;
-        if (ec || !m_response.keep_alive()) return close();
+        if (ec || !m_keep_alive) return close();
         do_read();
     }
 
@@ -139,7 +132,8 @@ private:
     ProbeServer& m_server;
     beast::flat_buffer m_buffer;
     std::optional<http::request_parser<http::empty_body>> m_parser;
-    http::response<http::string_body> m_response;
+    std::string m_out;  // the answer being written; reused, so steady probing allocates nothing
+    bool m_keep_alive{false};
     std::list<std::shared_ptr<ProbeSession>>::iterator m_self;
     bool m_closed{false};
     bool m_waits_for_exit{false};
