@@ -16,6 +16,7 @@
 #include "config/signal_names.hpp"
 #include "log/logger.hpp"
 #include "runtime/runtime.hpp"
+#include "sys/leave.hpp"
 #include "sys/signals.hpp"
 #include "sys/user.hpp"
 
@@ -59,7 +60,7 @@ int supervise(const Config& config) {
     if (!config.pid_file.empty()) write_pid_file(config.pid_file, ::getpid());
     const int code = runtime.run();
     if (!config.pid_file.empty()) remove_pid_file(config.pid_file, ::getpid());
-    return code;
+    leave(code);  // everything is written; the destructors would only cost page faults
 }
 
 }  // namespace

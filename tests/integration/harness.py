@@ -25,11 +25,15 @@ PATIENCE = float(os.environ.get("TEST_PATIENCE", "30"))  # seconds; a deadline, 
 #    exit runs the leak check: `testchild exit 3` takes 70-110 ms instead of 10-20 ms, and
 #    state_torture's first save comes 30-40 ms after its start instead of 1-2 ms. Valgrind
 #    translates clawinit's code as it runs: 20-50x slower.
-#  - memory: ASan keeps every freed block poisoned in its quarantine (256 MB by default: that
-#    is how it reports a use after free), and its allocator keeps freed memory in per-size
-#    free lists, so VmRSS after an attack measures how much was allocated and freed, not what
-#    clawinit kept: the hostile-HTTP attacks grow an ASan clawinit by 11-60 MB, and by 2-3 MB
-#    when the same build runs with quarantine_size_mb=0. No memory bound runs under valgrind.
+#  - memory: ASan keeps every freed block poisoned in its quarantine (that is how it reports a
+#    use after free), and its allocator keeps freed memory in per-size free lists, so VmRSS
+#    after an attack measures how much was allocated and freed, not what clawinit kept: the
+#    hostile-HTTP attacks grow an ASan clawinit by 11-60 MB on a slow host, by 210 MB on a host
+#    that answers twice as many requests in the same seconds (the default 256 MB quarantine
+#    filling up), and by 2-3 MB with quarantine_size_mb=0. tests/sanitize.sh caps the
+#    quarantine at 32 MB, which the factor covers with room for ASan's redzones and free lists
+#    (the pipelined flood: +51 MB with this cap, +100 MB with 64 MB, +60 kB without ASan).
+#    No memory bound runs under valgrind.
 SANITIZED = os.environ.get("TEST_SANITIZED", "")
 TIME_FACTOR, MEMORY_FACTOR = {"": (1, 1), "asan": (10, 16), "valgrind": (50, 1)}[SANITIZED]
 
