@@ -102,6 +102,14 @@ class Probe(ClawinitTest):
                b"GET /status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         answer = raw(self.port, two)
         self.assertEqual(answer.count("HTTP/1.1 200"), 2, answer)
+        # HTTP/1.0 closes unless both sides say keep-alive: the first answer must say it, and
+        # the second (no keep-alive asked) closes the connection, which ends raw().
+        old_client = (b"GET /health HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
+                      b"GET /livez HTTP/1.0\r\n\r\n")
+        first, _, second = raw(self.port, old_client).partition('{"status":"ok"}\n')
+        self.assertIn("\r\nConnection: keep-alive\r\n", first)
+        self.assertTrue(second.startswith("HTTP/1.1 200 OK\r\n"), second)
+        self.assertIn("\r\nConnection: close\r\n", second)
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
         for _ in range(3):  # one connection, three requests
             conn.request("GET", "/health")
