@@ -21,8 +21,8 @@ flags=(-std=c++20 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,addre
        -fno-sanitize-recover=all -Isrc -DSPDLOG_HEADER_ONLY -DFMT_HEADER_ONLY
        -DBOOST_ENABLE_ASSERT_HANDLER -DBOOST_ASIO_NO_DEPRECATED -DBOOST_BEAST_USE_STD_STRING_VIEW -DCLAWINIT_VERSION=\"fuzz\")
 # The pure parts only: no process, socket or signal code is linked into a fuzz target.
-sources=(src/probe/answer.cpp src/probe/metrics.cpp src/log/logger.cpp src/config/*.cpp
-         fuzz/boost_assert.cpp)
+sources=(src/probe/answer.cpp src/probe/metrics.cpp src/probe/response.cpp src/log/logger.cpp
+         src/config/*.cpp fuzz/boost_assert.cpp)
 
 objects=()
 for src in "${sources[@]}"; do objects+=("$out/obj/$(echo "$src" | tr / _).o"); done
