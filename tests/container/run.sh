@@ -12,6 +12,9 @@
 # 4. builds the FROM-scratch image from the host-built binaries (docker/Dockerfile.scratch-from-host,
 #    `podman build --format docker` so HEALTHCHECK is kept) and runs tests/container/test_podman.py.
 #
+# 5. starts a private Docker engine (docker.io) and runs tests/container/test_docker.py against
+#    the same image built with `docker build` (CLAWINIT_CT_DOCKER=0 leaves it out).
+#
 # CLAWINIT_CT_FULL=1 also builds docker/Dockerfile (multi-stage, debian:bookworm-slim made
 # locally by tests/container/build-base.sh; slow: debootstrap, apt and a compile inside a
 # container) and runs the same tests against that image.
@@ -146,6 +149,58 @@ if [ "${CLAWINIT_CT_FULL:-0}" = 1 ]; then
   podman build --format docker --ignorefile docker/Dockerfile.dockerignore -f docker/Dockerfile \
     -t "$full_image" "$repo"
   CT_IMAGE=$full_image CT_RUN_ID=${run_id}f CT_REPO=$repo /usr/bin/python3 tests/container/test_podman.py "$@" || rc=1
+fi
+
+# --- Docker engine ----------------------------------------------------------------------------
+# A private dockerd (own data, exec root and socket under $work; Debian's docker.io), the same
+# image built with `docker build`, tests/container/test_docker.py. After the Podman tests, and
+# torn down before we exit: dockerd sets the FORWARD policy to DROP and leaves a docker0 bridge,
+# both put back here. CLAWINIT_CT_DOCKER=0 leaves it out.
+docker_tests() {
+  local dwork=$work/docker dimage=clawinit-ct-$run_id:docker policy
+  mkdir -p "$dwork"
+  if ! dpkg-query -W -f='${Status}' docker.io 2>/dev/null | grep -q "install ok installed"; then
+    say "installing docker.io"
+    apt-get install -y -qq --no-install-recommends docker.io >/dev/null ||
+      { echo "== Docker engine SKIPPED: apt-get install docker.io failed"; return 0; }
+  fi
+  policy=$(iptables -S FORWARD 2>/dev/null | awk '$1 == "-P" {print $3}')
+  dockerd --data-root "$dwork/data" --exec-root "$dwork/exec" --pidfile "$dwork/dockerd.pid" \
+    -H "unix://$dwork/docker.sock" >"$dwork/dockerd.log" 2>&1 &
+  local dockerd_pid=$!
+  export DOCKER_HOST=unix://$dwork/docker.sock
+  local up=0
+  for _ in $(seq 100); do /usr/bin/docker version >/dev/null 2>&1 && { up=1; break; }; sleep 0.2; done
+  local drc=0
+  if [ $up = 0 ]; then
+    echo "== Docker engine SKIPPED: dockerd did not come up:"; tail -n 5 "$dwork/dockerd.log"
+  else
+    say "Docker engine $(/usr/bin/docker version --format '{{.Server.Version}}'): building $dimage"
+    if ! DOCKER_BUILDKIT=0 /usr/bin/docker build -q -f docker/Dockerfile.scratch-from-host \
+         -t "$dimage" "$ctx" >/dev/null; then
+      drc=1
+    elif ! /usr/bin/docker run --rm --entrypoint /clawinit "$dimage" --version >/dev/null 2>"$dwork/smoke.err"; then
+      echo "== Docker engine SKIPPED: dockerd cannot start a container here:"; tail -n 3 "$dwork/smoke.err"
+    else
+      PODMAN=/usr/bin/docker CT_IMAGE=$dimage CT_RUN_ID=${run_id}d CT_REPO=$repo \
+        /usr/bin/python3 tests/container/test_docker.py || drc=1
+    fi
+    for c in $(/usr/bin/docker ps -a -q --filter "name=clawinit-ct-${run_id}d" 2>/dev/null); do
+      /usr/bin/docker rm -f "$c" >/dev/null 2>&1
+    done
+    for v in $(/usr/bin/docker volume ls -q --filter "name=clawinit-ct-${run_id}d" 2>/dev/null); do
+      /usr/bin/docker volume rm -f "$v" >/dev/null 2>&1
+    done
+  fi
+  kill "$dockerd_pid" 2>/dev/null; wait "$dockerd_pid" 2>/dev/null
+  unset DOCKER_HOST
+  ip link delete docker0 2>/dev/null
+  [ -z "$policy" ] || iptables -P FORWARD "$policy" 2>/dev/null
+  rm -rf "$dwork" 2>/dev/null || true  # overlay mounts may linger a moment; $work cleanup retries
+  return $drc
+}
+if [ "${CLAWINIT_CT_DOCKER:-1}" = 1 ]; then
+  docker_tests || rc=1
 fi
 
 say "done in $(( $(date +%s) - t_start ))s: $([ $rc -eq 0 ] && echo PASSED || echo FAILED)"
