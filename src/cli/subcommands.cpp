@@ -108,6 +108,10 @@ int stop(const SubOptions& o, const Config& config) {
     std::printf("clawinit pid %d stopped: exit code %s after %ss, %s\n", pid,
                 field_or(outcome.body, "exit_code").c_str(), field_or(outcome.body, "stop_seconds").c_str(),
                 killed ? "SIGKILL was needed (grace expired)" : "graceful");
+    // Inside the container (`docker exec`) clawinit's exit kills us, so it waits for this
+    // connection to close before it exits. We leave the socket to our own exit to close:
+    // by then the outcome is printed and our exit code is set, and a SIGKILL cannot change it.
+    (void)ex.fd.release();
     return killed ? k_bad_outcome : k_ok;
 }
 

@@ -1,5 +1,6 @@
 #include "probe/server.hpp"
 
+#include <array>
 #include <optional>
 #include <string>
 #include <vector>
@@ -51,11 +52,16 @@ public:
     // answer is written only when clawinit is about to exit.
     bool waits_for_exit() const { return m_waits_for_exit; }
     void answer_exit(const std::string& final_status) {
-        // The head went out when the request arrived; the body, delimited by the close, is
-        // the outcome.
+        // The head went out when the request arrived; the body, delimited by the end of our
+        // side of the stream, is the outcome.
         m_exit_body = final_status;
         asio::async_write(m_stream.socket(), asio::buffer(m_exit_body),
-                          [self = shared_from_this()](beast::error_code, std::size_t) { self->close(); });
+                          [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              if (ec) return self->close();
+                              boost::system::error_code ignored;
+                              self->m_stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+                              self->await_client_close();
+                          });
     }
 
     void close() {
@@ -68,6 +74,18 @@ public:
     }
 
 private:
+    // Once we exit, the kernel kills every process left in our PID namespace, and the
+    // `clawinit stop --wait` that asked is one of them (`docker exec`, `podman exec`). Its
+    // socket closes only as it exits, after printing the outcome, so the connection stays
+    // open (and the run loop waits, at most 1 s) until the client's end arrives.
+    void await_client_close() {
+        m_stream.socket().async_read_some(
+            asio::buffer(m_drain), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                if (ec) return self->close();  // end of stream: the client is done
+                self->await_client_close();
+            });
+    }
+
     void do_read() {
         m_parser.emplace();
         m_parser->header_limit(static_cast<std::uint32_t>(m_server.m_limits.header_limit));
@@ -138,6 +156,7 @@ private:
     bool m_closed{false};
     bool m_waits_for_exit{false};
     std::string m_exit_body;
+    std::array<char, 64> m_drain{};  // whatever a client sends after its exit question
 };
 
 ProbeServer::ProbeServer(asio::io_context& io, const HostPort& address, SnapshotSource snapshot,

@@ -40,6 +40,22 @@ class Operate(ClawinitTest):
         self.assertRegex(done.stdout, r"stopped: exit code 0 after [0-9.]+s, graceful")
         self.assertExit(run, 0)
 
+    def test_stop_wait_from_inside_the_namespace_prints_the_outcome(self):
+        # As `docker exec NAME clawinit stop --wait`: the client lives in clawinit's PID
+        # namespace, so clawinit's exit kills it. clawinit must wait for the client to have
+        # printed (it closes its socket after that), and a fast stop is the hard case. Five
+        # rounds: one lost outcome is a failure.
+        for round_no in range(5):
+            run = self.start([], self.child("sleep"))
+            run.wait_events("start")
+            done = subprocess.run(["nsenter", "--target", str(run.pid), "--pid", "--mount", "--",
+                                   CLAWINIT, "stop", "--wait", "--pid", "1", "--probe", self.probe],
+                                  capture_output=True, text=True, timeout=60)
+            self.assertRegex(done.stdout, r"stopped: exit code 0 after [0-9.]+s, graceful",
+                             f"round {round_no}: rc {done.returncode} {done.stderr!r}")
+            self.assertEqual(done.returncode, 0)
+            self.assertExit(run, 0)
+
     def test_stop_wait_reports_escalation(self):
         run = self.start(["--grace", "1s"], self.child("sleep", "--ignore-term"))
         run.wait_events("start")
