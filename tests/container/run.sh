@@ -161,7 +161,8 @@ docker_tests() {
   mkdir -p "$dwork"
   if ! dpkg-query -W -f='${Status}' docker.io 2>/dev/null | grep -q "install ok installed"; then
     say "installing docker.io"
-    apt-get install -y -qq --no-install-recommends docker.io >/dev/null ||
+    { apt-get install -y -qq --no-install-recommends docker.io >/dev/null ||
+      { apt-get update -qq && apt-get install -y -qq --no-install-recommends docker.io >/dev/null; }; } ||
       { echo "== Docker engine SKIPPED: apt-get install docker.io failed"; return 0; }
   fi
   policy=$(iptables -S FORWARD 2>/dev/null | awk '$1 == "-P" {print $3}')
