@@ -16,6 +16,7 @@
 #include "config/signal_names.hpp"
 #include "log/logger.hpp"
 #include "state/state_file.hpp"
+#include "sys/prefault.hpp"
 #include "sys/process_tree.hpp"
 #include "sys/reaper.hpp"
 #include "sys/signals.hpp"
@@ -62,6 +63,7 @@ int Runtime::run() {
     do_read_signals();
     if (m_probe) m_probe->start();
     dispatch(Start{});
+    prefault_hot_text();  // the child is on its way: off the start-up path
     // Signals that arrived before the loop started are already queued in the signalfd.
     while (!m_exit_code) {
         m_io.run_one();
