@@ -16,7 +16,6 @@
 #include "config/signal_names.hpp"
 #include "log/logger.hpp"
 #include "state/state_file.hpp"
-#include "sys/prefault.hpp"
 #include "sys/process_tree.hpp"
 #include "sys/reaper.hpp"
 #include "sys/signals.hpp"
@@ -63,7 +62,6 @@ int Runtime::run() {
     do_read_signals();
     if (m_probe) m_probe->start();
     dispatch(Start{});
-    prefault_hot_text();  // the child is on its way: off the start-up path
     // Signals that arrived before the loop started are already queued in the signalfd.
     while (!m_exit_code) {
         m_io.run_one();
