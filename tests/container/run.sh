@@ -179,7 +179,7 @@ docker_tests() {
     say "Docker engine $(/usr/bin/docker version --format '{{.Server.Version}}'): building $dimage"
     if ! DOCKER_BUILDKIT=0 /usr/bin/docker build -q -f docker/Dockerfile.scratch-from-host \
          -t "$dimage" "$ctx" >/dev/null; then
-      drc=1
+      echo "== Docker engine: docker build of $dimage failed (see above)"; drc=1
     elif ! /usr/bin/docker run --rm --entrypoint /clawinit "$dimage" --version >/dev/null 2>"$dwork/smoke.err"; then
       echo "== Docker engine SKIPPED: dockerd cannot start a container here:"; tail -n 3 "$dwork/smoke.err"
     else
