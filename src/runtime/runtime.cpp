@@ -49,7 +49,7 @@ Runtime::Runtime(const Config& config, sigset_t child_mask, std::optional<UserId
         if (!loaded.warning.empty()) log_line(LogLevel::warn, "state: " + loaded.warning);
         m_boot_base = loaded.state;
         m_state = loaded.state;
-        ++m_state.boot_count;
+        m_state.boot_count = count_up(m_state.boot_count);
         m_state.started_at = std::time(nullptr);
         log_line(LogLevel::info, fmt::format("state: boot {} (state in {}/state.json)",
                                              m_state.boot_count, config.state_dir));

@@ -1,5 +1,6 @@
 #include "state/state.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <functional>
@@ -64,7 +65,7 @@ std::string format_restarts(const std::map<std::string, std::uint64_t>& restarts
     const char* sep = "\n";
     for (const auto& [reason, count] : restarts) {
         out += sep;
-        out += "    " + quoted(reason) + ": " + std::to_string(count);
+        out += "    " + quoted(reason) + ": " + std::to_string(std::min(count, k_max_count));
         sep = ",\n";
     }
     return out + "\n  }";
@@ -306,15 +307,20 @@ bool read_nullable(Parser& p, std::optional<T>& out, Read read) {
     return true;
 }
 
+// A count: an integer of at most k_max_count, so that adding to it cannot wrap.
+bool read_count(Parser& p, std::uint64_t& out) {
+    return read_integer(p, out) && out <= k_max_count;
+}
+
 bool read_restarts(Parser& p, std::map<std::string, std::uint64_t>& out) {
     return p.object([&](const std::string& reason) {
         std::uint64_t count = 0;
-        return read_integer(p, count) && out.emplace(reason, count).second;
+        return read_count(p, count) && out.emplace(reason, count).second;
     });
 }
 
 bool read_member(Parser& p, const std::string& key, PersistedState& s) {
-    if (key == "boot_count") return read_integer(p, s.boot_count);
+    if (key == "boot_count") return read_count(p, s.boot_count);
     if (key == "started_at") return read_integer(p, s.started_at);
     if (key == "updated_at") return read_integer(p, s.updated_at);
     if (key == "restarts") return read_restarts(p, s.restarts);
@@ -334,7 +340,7 @@ bool read_member(Parser& p, const std::string& key, PersistedState& s) {
 
 std::string encode_state(const PersistedState& s) {
     const std::vector<std::pair<std::string_view, std::string>> fields{
-        {"boot_count", std::to_string(s.boot_count)},
+        {"boot_count", std::to_string(std::min(s.boot_count, k_max_count))},
         {"started_at", std::to_string(s.started_at)},
         {"updated_at", std::to_string(s.updated_at)},
         {"restarts", format_restarts(s.restarts)},

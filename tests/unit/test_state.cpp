@@ -74,8 +74,8 @@ TEST_CASE("every field round-trips") {
 
 TEST_CASE("extreme values round-trip") {
     PersistedState s;
-    s.boot_count = std::numeric_limits<std::uint64_t>::max();
-    s.restarts = {{"crash", std::numeric_limits<std::uint64_t>::max()}, {"", 0}};
+    s.boot_count = k_max_count;
+    s.restarts = {{"crash", k_max_count}, {"", 0}};
     s.last_exit = std::numeric_limits<int>::min();
     s.started_at = std::numeric_limits<std::int64_t>::min();
     s.updated_at = std::numeric_limits<std::int64_t>::max();
@@ -227,7 +227,6 @@ TEST_CASE("a wrong type for a known key is corrupt") {
 }
 
 TEST_CASE("numbers too big for their field are corrupt, not wrapped") {
-    CHECK(decode_state(with_value("boot_count", "18446744073709551615")));
     CHECK_FALSE(decode_state(with_value("boot_count", "18446744073709551616")));
     CHECK_FALSE(decode_state(with_value("boot_count", "99999999999999999999999999999999")));
     CHECK_FALSE(decode_state(with_value("restarts", "{\"crash\": 18446744073709551616}")));
@@ -239,6 +238,31 @@ TEST_CASE("numbers too big for their field are corrupt, not wrapped") {
     CHECK_FALSE(decode_state(with_value("last_stop_seconds", "1e999")));
     CHECK(decode_state(with_value("last_stop_seconds", "-0")));
     CHECK(decode_state(with_value("last_stop_seconds", "2.5E+2"))->last_stop_seconds == 250.0);
+}
+
+TEST_CASE("counts above 2^53-1 are corrupt: a hand-edited 2^64-1 would wrap to 0 when counted") {
+    CHECK(k_max_count == 9007199254740991U);
+    CHECK(decode_state(with_value("boot_count", "9007199254740991"))->boot_count == k_max_count);
+    CHECK_FALSE(decode_state(with_value("boot_count", "9007199254740992")));
+    CHECK_FALSE(decode_state(with_value("boot_count", "18446744073709551615")));
+    CHECK(decode_state(with_value("restarts", "{\"crash\": 9007199254740991}")));
+    CHECK_FALSE(decode_state(with_value("restarts", "{\"crash\": 9007199254740992}")));
+    CHECK_FALSE(decode_state(with_value("restarts", "{\"signal\": 18446744073709551615}")));
+}
+
+TEST_CASE("counting saturates at the limit instead of wrapping") {
+    CHECK(count_up(0) == 1);
+    CHECK(count_up(k_max_count - 1) == k_max_count);
+    CHECK(count_up(k_max_count) == k_max_count);
+    CHECK(count_up(std::numeric_limits<std::uint64_t>::max()) == k_max_count);
+    // A count past the limit in memory is written as the limit, so the file stays readable.
+    PersistedState s;
+    s.boot_count = std::numeric_limits<std::uint64_t>::max();
+    s.restarts = {{"crash", k_max_count + 5}};
+    const auto back = decode_state(encode_state(s));
+    REQUIRE(back);
+    CHECK(back->boot_count == k_max_count);
+    CHECK(back->restarts.at("crash") == k_max_count);
 }
 
 TEST_CASE("a key given twice is corrupt") {
