@@ -14,11 +14,11 @@
 #include "cli/target.hpp"
 #include "config/load.hpp"
 #include "config/signal_names.hpp"
+#include "config/warnings.hpp"
 #include "log/logger.hpp"
 #include "runtime/runtime.hpp"
 #include "sys/leave.hpp"
 #include "sys/signals.hpp"
-#include "sys/user.hpp"
 
 extern char** environ;
 
@@ -39,12 +39,11 @@ Environment current_environment() {
 }
 
 // Everything that can still fail loudly happens here, before the child exists (catatonit's
-// rule: after the spawn, PID 1 must not die by accident).
+// rule: after the spawn, PID 1 must not die by accident). The config, --user included, was
+// checked when it was loaded.
 int supervise(const Config& config) {
     init_logging(config.log_format, config.log_level);
-    std::optional<UserIds> user;
-    if (!config.user.empty()) user = resolve_user(config.user);
-
+    for (const std::string& warning : config_warnings(config)) log_line(LogLevel::warn, warning);
     if (config.pdeath_signal != 0 && ::prctl(PR_SET_PDEATHSIG, config.pdeath_signal) != 0)
         throw ConfigError(fmt::format("prctl(PR_SET_PDEATHSIG, {}) failed", signal_name(config.pdeath_signal)));
     if (::getpid() != 1) {
@@ -56,7 +55,7 @@ int supervise(const Config& config) {
             log_line(LogLevel::debug, fmt::format("not PID 1 (pid {}): running as child subreaper", ::getpid()));
     }
     const sigset_t child_mask = block_signals();
-    Runtime runtime(config, child_mask, std::move(user));
+    Runtime runtime(config, child_mask, config.user_ids);
     if (!config.pid_file.empty()) write_pid_file(config.pid_file, ::getpid());
     const int code = runtime.run();
     if (!config.pid_file.empty()) remove_pid_file(config.pid_file, ::getpid());

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "sys/user.hpp"
+
 namespace clawinit {
 
 using Duration = std::chrono::milliseconds;
@@ -48,6 +50,9 @@ struct Config {
     std::string state_dir;
     std::string pid_file;
     std::string user;  // USER[:GROUP], empty: unchanged
+    // `user` resolved when it was read (names from /etc/passwd and /etc/group), so an unknown
+    // name is a config error with its position, and the spawn only uses numbers.
+    std::optional<UserIds> user_ids;
     std::vector<std::string> env;  // K=V for the child, on top of clawinit's environment
     std::map<int, int> remap_exit;
     int pdeath_signal{0};

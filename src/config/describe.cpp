@@ -6,6 +6,7 @@
 
 #include "config/load.hpp"
 #include "config/options.hpp"
+#include "config/warnings.hpp"
 
 namespace clawinit {
 namespace {
@@ -125,6 +126,9 @@ std::string help_text() {
 std::string to_yaml(const Config& config) {
     std::string out = "# clawinit configuration";
     out += config.config_file.empty() ? "\n" : " (from " + config.config_file + ")\n";
+    for (const std::string& warning : config_warnings(config)) {
+        out += "# warning: " + warning + "\n";
+    }
     for (const OptionSpec& option : option_table()) {
         if (option.name == k_config_option) {
             continue;

@@ -1,6 +1,7 @@
 #include "config/endpoint.hpp"
 
 #include <charconv>
+#include <utility>
 
 #include "config/value_error.hpp"
 
@@ -57,6 +58,47 @@ HostPort parse_host_port_in(std::string_view text, std::string_view what, std::s
     return HostPort{std::string(host), *port};
 }
 
+// The exec check's argv: words split on blanks; a quote runs to the same quote character.
+std::vector<std::string> exec_argv(std::string_view command, std::string_view whole) {
+    std::vector<std::string> argv;
+    std::string word;
+    bool in_word = false;
+    char quote = 0;
+    for (const char c : command) {
+        if (quote != 0) {
+            if (c == quote) {
+                quote = 0;
+            } else {
+                word += c;
+            }
+        } else if (c == '\'' || c == '"') {
+            quote = c;
+            in_word = true;
+        } else if (c == ' ' || c == '\t' || c == '\n') {
+            if (in_word) {
+                argv.push_back(std::exchange(word, {}));
+            }
+            in_word = false;
+        } else {
+            word += c;
+            in_word = true;
+        }
+    }
+    if (quote != 0) {
+        fail("check", whole, std::string("exec: unterminated ") + quote + " quote");
+    }
+    if (in_word) {
+        argv.push_back(word);
+    }
+    if (argv.empty()) {
+        fail("check", whole, "exec: needs a command");
+    }
+    if (argv.front().empty()) {
+        fail("check", whole, "exec: the program name is empty");
+    }
+    return argv;
+}
+
 }  // namespace
 
 HostPort parse_host_port(std::string_view text) {
@@ -76,9 +118,7 @@ CheckTarget parse_check_target(std::string_view text) {
     if (text.starts_with(k_exec_prefix)) {
         target.kind = CheckKind::exec;
         target.command = std::string(text.substr(k_exec_prefix.size()));
-        if (target.command.find_first_not_of(" \t") == std::string::npos) {
-            fail(what, text, "exec: needs a command");
-        }
+        target.argv = exec_argv(target.command, text);
         return target;
     }
     std::string_view rest;

@@ -9,6 +9,7 @@
 #include "config/endpoint.hpp"
 #include "config/signal_names.hpp"
 #include "config/values.hpp"
+#include "sys/user.hpp"
 
 namespace clawinit {
 namespace {
@@ -71,12 +72,20 @@ void set_env(Config& config, std::string_view text) {
 }
 
 void set_user(Config& config, std::string_view text) {
+    if (text.empty()) {  // CLAWINIT_USER= over a file's `user:`: keep clawinit's own user
+        config.user.clear();
+        config.user_ids.reset();
+        return;
+    }
     const auto colon = text.find(':');
     const bool empty_part =
         colon != std::string_view::npos && (colon == 0 || colon + 1 == text.size());
     if (empty_part || text.find(':', colon + 1) != std::string_view::npos) {
         throw ValueError("bad user '" + std::string(text) + "' (use USER or USER:GROUP)");
     }
+    // Resolved here, on the machine that will run the child, so the run and check-config
+    // both fail on an unknown name before anything is spawned (README: Decisions).
+    config.user_ids = resolve_user(text);
     config.user = text;
 }
 
@@ -153,8 +162,9 @@ Values get_restart_exit_codes(const Config& c) {
     return texts;
 }
 
+// A restart that must be over in 0 s has always timed out: every restart would fail.
 void set_restart_timeout(Config& c, std::string_view v) {
-    c.restart_timeout = duration_value(v);
+    c.restart_timeout = positive_duration_value(v);
 }
 
 Values get_restart_timeout(const Config& c) {

@@ -189,8 +189,11 @@ private:
     void read_command(const std::string& name, const YAML::Mark& at, const YAML::Node& value) {
         std::vector<std::string> command;
         if (value.IsScalar()) {
-            command.push_back(value.Scalar());
-        } else if (value.IsSequence()) {
+            // "node app.js" as one string would be exec'd as a program of that name (127):
+            // clawinit runs no shell, so the words must be given as a list.
+            fail_key(at, name, "expects a list, not a string: " + list_hint(value.Scalar()));
+        }
+        if (value.IsSequence()) {
             for (const YAML::Node& item : value) {
                 if (!item.IsScalar()) {
                     fail_key(item.Mark().is_null() ? at : item.Mark(), name,
@@ -205,6 +208,16 @@ private:
             fail_key(at, name, "the program name is empty");
         }
         m_config.command = std::move(command);
+    }
+
+    // `command: ["node", "app.js"]`, built from the string's words, to copy into the file.
+    static std::string list_hint(const std::string& text) {
+        std::string items;
+        std::istringstream words(text);
+        for (std::string word; words >> word;) {
+            items += (items.empty() ? "\"" : ", \"") + word + "\"";
+        }
+        return "command: [" + items + "]";
     }
 
     // "restart_signal" is a likely slip for "restart-signal", so say so.

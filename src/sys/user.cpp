@@ -2,11 +2,12 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
 #include <fstream>
 #include <optional>
 #include <sstream>
 
-#include "config/config.hpp"
+#include "config/value_error.hpp"
 
 namespace clawinit {
 
@@ -23,11 +24,28 @@ std::vector<std::string_view> split(std::string_view text, char sep) {
     }
 }
 
-std::optional<unsigned> number(std::string_view text) {
-    unsigned value = 0;
+std::optional<std::uint64_t> digits(std::string_view text) {
+    std::uint64_t value = 0;
     auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec != std::errc() || ptr != text.data() + text.size() || text.empty()) return std::nullopt;
     return value;
+}
+
+// An id as the kernel takes it: (uid_t)-1 and (gid_t)-1 mean "leave unchanged" to setresuid
+// and setgroups refuses them, so 4294967295 is not an id; neither is anything larger.
+std::optional<unsigned> number(std::string_view text) {
+    const auto value = digits(text);
+    if (!value || *value > k_max_id) return std::nullopt;
+    return static_cast<unsigned>(*value);
+}
+
+// A spec part that is all digits but out of range is a mistake, not a name to look up.
+void check_id_range(std::string_view kind, std::string_view text) {
+    const bool numeric =
+        !text.empty() && text.find_first_not_of("0123456789") == std::string_view::npos;
+    if (numeric && !number(text))
+        throw ValueError("bad " + std::string(kind) + " id '" + std::string(text) + "' (use 0.." +
+                         std::to_string(k_max_id) + ")");
 }
 
 // Calls `visit(fields)` for each well-formed line of a passwd/group style file.
@@ -55,7 +73,9 @@ UserIds resolve_user(std::string_view spec, std::string_view passwd_text,
     const std::string_view user = spec.substr(0, colon);
     const std::string_view group =
         colon == std::string_view::npos ? std::string_view{} : spec.substr(colon + 1);
-    if (user.empty()) throw ConfigError("--user '" + std::string(spec) + "': empty user name");
+    if (user.empty()) throw ValueError("bad user '" + std::string(spec) + "' (empty user name)");
+    check_id_range("user", user);
+    check_id_range("group", group);
 
     UserIds ids;
     std::string user_name;
@@ -74,7 +94,9 @@ UserIds resolve_user(std::string_view spec, std::string_view passwd_text,
     });
     if (!found) {
         auto uid = number(user);
-        if (!uid) throw ConfigError("--user: unknown user '" + std::string(user) + "'");
+        if (!uid)
+            throw ValueError("unknown user '" + std::string(user) +
+                             "' (not in /etc/passwd; a numeric uid needs no entry)");
         ids.uid = ids.gid = *uid;
     }
     if (!group.empty()) {
@@ -88,7 +110,9 @@ UserIds resolve_user(std::string_view spec, std::string_view passwd_text,
         });
         if (!group_found) {
             auto gid = number(group);
-            if (!gid) throw ConfigError("--user: unknown group '" + std::string(group) + "'");
+            if (!gid)
+                throw ValueError("unknown group '" + std::string(group) +
+                                 "' (not in /etc/group; a numeric gid needs no entry)");
             ids.gid = *gid;
         }
     }

@@ -17,8 +17,12 @@ struct UserIds {
     std::vector<gid_t> groups;  // supplementary groups, the primary one included
 };
 
-// Names or numeric ids; a numeric user absent from passwd gets gid = its own number unless a
-// GROUP is given. Throws ConfigError with one clear line for an unknown name.
+// The largest uid or gid: (uid_t)-1 = 4294967295 means "unchanged" to the kernel, never an id.
+inline constexpr unsigned k_max_id = 4294967294U;
+
+// Names or numeric ids (0..k_max_id); a numeric user absent from passwd gets gid = its own
+// number unless a GROUP is given. Throws ValueError (config/value_error.hpp) describing the
+// value, for an unknown name or an id out of range; the config loader says where it was given.
 UserIds resolve_user(std::string_view spec, std::string_view passwd_text,
                      std::string_view group_text);
 

@@ -79,9 +79,19 @@ tmpcfg=$(mktemp -d /tmp/clawinit-ct-cfg.XXXXXX)
 # The clawinit YAML embedded in ConfigMaps, extracted by the validator.
 /usr/bin/python3 tests/container/validate_manifests.py --extract-clawinit-configs "$tmpcfg"
 configs+=("$tmpcfg"/*.yaml)
+# check-config resolves `user:` on the machine it runs on (README: Decisions), and these files
+# name the users of their images (gateway: docker/rootfs; node: OpenClaw's node image), so they
+# are checked in a mount namespace whose /etc/passwd and /etc/group have those users.
+etc_dir=$tmpcfg/etc; mkdir -p "$etc_dir"
+{ cat docker/rootfs/etc/passwd; echo 'node:x:1000:1000::/home/node:/bin/sh'; } >"$etc_dir/passwd"
+{ cat docker/rootfs/etc/group; echo 'node:x:1000:'; } >"$etc_dir/group"
+check_config() {
+  env -u CLAWINIT_CONFIG unshare --mount sh -c 'mount --bind "$1/passwd" /etc/passwd &&
+    mount --bind "$1/group" /etc/group && exec "$2" check-config "$3"' sh "$etc_dir" "$clawinit_bin" "$1"
+}
 for c in "${configs[@]}"; do
   [ -e "$c" ] || continue
-  if ! out=$(env -u CLAWINIT_CONFIG "$clawinit_bin" check-config "$c" 2>&1); then
+  if ! out=$(check_config "$c" 2>&1); then
     echo "check-config $c failed:" >&2; echo "$out" >&2; exit 1
   fi
   echo "   ok  $c"

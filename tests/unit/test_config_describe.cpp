@@ -98,7 +98,7 @@ TEST_CASE("to_yaml loads back to the same configuration") {
                                                     "--remap-exit",
                                                     "143:0",
                                                     "--user",
-                                                    "node:node",
+                                                    "root:root",
                                                     "--pdeath-signal",
                                                     "KILL",
                                                     "--log-level",
@@ -124,4 +124,18 @@ TEST_CASE("to_yaml loads back to the same configuration") {
         CHECK(option.get(loaded) == option.get(original));
     }
     CHECK(loaded.command == original.command);
+}
+
+TEST_CASE("to_yaml puts the config's warnings at the top, as comments (check-config)") {
+    const std::string path = write_temp("restart-signal: [USR1]\nrewrite: ['USR1:0']\n");
+    const Config config = load_file_only(path, {});
+    const std::string yaml = to_yaml(config);
+    CHECK(contains(yaml, ")\n# warning: rewrite SIGUSR1:0 drops SIGUSR1, a restart signal: the "
+                         "child never gets it, so every restart request times out\n"));
+    // Still a config file that loads back to the same values.
+    const std::string again = write_temp(yaml);
+    CHECK(load_file_only(again, {}).rewrite == config.rewrite);
+    std::filesystem::remove(path);
+    std::filesystem::remove(again);
+    CHECK_FALSE(contains(to_yaml(Config{}), "warning"));
 }

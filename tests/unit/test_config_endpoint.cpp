@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <vector>
 
 #include "config/endpoint.hpp"
 #include "config/value_error.hpp"
@@ -71,6 +72,10 @@ TEST_CASE("parse_check_target: tcp, http and exec") {
     const CheckTarget exec = parse_check_target("exec:pg_isready -q");
     CHECK(exec.kind == CheckKind::exec);
     CHECK(exec.command == "pg_isready -q");
+    CHECK(exec.argv == std::vector<std::string>{"pg_isready", "-q"});
+    CHECK(parse_check_target("exec:  sh -c 'test -f \"/tmp/a b\"'\t").argv ==
+          std::vector<std::string>{"sh", "-c", "test -f \"/tmp/a b\""});
+    CHECK(parse_check_target("exec:a\"\"b ''").argv == std::vector<std::string>{"ab", ""});
 }
 
 TEST_CASE("parse_check_target rejects malformed checks") {
@@ -78,11 +83,18 @@ TEST_CASE("parse_check_target rejects malformed checks") {
         "",          "localhost:80",    "https://host:443/",  "tcp://host",
         "tcp://:80", "tcp://host:80/x", "http://host/readyz", "http://host:99999/",
         "exec:",     "exec:   ",        "http://host:80/a b", "udp://host:53",
+        "exec:\"",   "exec:a 'b",       "exec:''",            "exec:\"\" arg",
     };
     for (const char* text : cases) {
         CAPTURE(text);
-        const std::string quoted = std::string("bad check '") + text + "'";
+        const std::string quoted = std::string("bad check '") + text + "' (";
         CHECK_THROWS_WITH_AS(parse_check_target(text), doctest::Contains(quoted.c_str()),
                              ValueError);
     }
+    CHECK_THROWS_WITH_AS(parse_check_target("exec:\"unterminated"),
+                         "bad check 'exec:\"unterminated' (exec: unterminated \" quote)", ValueError);
+    CHECK_THROWS_WITH_AS(parse_check_target("exec:\t\n"), "bad check 'exec:\t\n' (exec: needs a command)",
+                         ValueError);
+    CHECK_THROWS_WITH_AS(parse_check_target("exec:\"\" x"),
+                         "bad check 'exec:\"\" x' (exec: the program name is empty)", ValueError);
 }

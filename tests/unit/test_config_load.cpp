@@ -222,8 +222,71 @@ TEST_CASE("the command can come from the file, and the command line overrides it
     const std::string file = dir.write("c.yaml", "command: [node, server.js, --port, '3000']\n");
     CHECK(run({"-c", file}).command == Args{"node", "server.js", "--port", "3000"});
     CHECK(run({"-c", file, "--", "sh"}).command == Args{"sh"});
-    const std::string single = dir.write("s.yaml", "command: /usr/local/bin/my gateway\n");
-    CHECK(run({"-c", single}).command == Args{"/usr/local/bin/my gateway"});
+    const std::string spaced = dir.write("s.yaml", "command: ['/usr/local/bin/my gateway']\n");
+    CHECK(run({"-c", spaced}).command == Args{"/usr/local/bin/my gateway"});
+}
+
+TEST_CASE("a command given as one string is refused, even when the command line has one") {
+    // It would be exec'd as a program named "node app.js" (exit 127): no shell splits it.
+    TempDir dir;
+    const std::string file = dir.write("c.yaml", "grace: 2s\ncommand: node app.js\n");
+    const std::string message =
+        file + ":2:10: key 'command': expects a list, not a string: command: [\"node\", \"app.js\"]";
+    CHECK_THROWS_WITH_AS(run({"-c", file}), message.c_str(), ConfigError);
+    CHECK_THROWS_WITH_AS(run({"-c", file, "--", "sh"}), message.c_str(), ConfigError);
+    CHECK_THROWS_WITH_AS(load_file_only(file, {}), message.c_str(), ConfigError);
+}
+
+TEST_CASE("config errors found at load, with where they were given: the run and check-config") {
+    TempDir dir;
+    struct Case {
+        Args args;
+        Environment env;
+        std::string message;
+    };
+    const std::string user_file = dir.write("u.yaml", "grace: 2s\nuser: nosuchuser-clawinit\n");
+    const std::string unknown_user =
+        "unknown user 'nosuchuser-clawinit' (not in /etc/passwd; a numeric uid needs no entry)";
+    const Case cases[] = {
+        {{"-c", user_file, "x"}, {}, user_file + ":2:7: key 'user': " + unknown_user},
+        {{"--user", "nosuchuser-clawinit", "x"}, {}, "option '--user': " + unknown_user},
+        {{"x"}, {{"CLAWINIT_USER", "nosuchuser-clawinit"}}, "env CLAWINIT_USER: " + unknown_user},
+        {{"--user", "4294967295", "x"}, {},
+         "option '--user': bad user id '4294967295' (use 0..4294967294)"},
+        {{"--user", "root:4294967295", "x"}, {},
+         "option '--user': bad group id '4294967295' (use 0..4294967294)"},
+        {{"--restart-timeout", "0", "x"}, {},
+         "option '--restart-timeout': bad duration '0' (must be longer than 0)"},
+        {{"x"}, {{"CLAWINIT_RESTART_TIMEOUT", "0s"}},
+         "env CLAWINIT_RESTART_TIMEOUT: bad duration '0s' (must be longer than 0)"},
+        {{"--ready-check", "exec:\"unterminated", "x"}, {},
+         "option '--ready-check': bad check 'exec:\"unterminated' (exec: unterminated \" quote)"},
+        {{"--live-check", "exec:   ", "x"}, {},
+         "option '--live-check': bad check 'exec:   ' (exec: needs a command)"},
+        {{"--live-check", "exec:\"\"", "x"}, {},
+         "option '--live-check': bad check 'exec:\"\"' (exec: the program name is empty)"},
+    };
+    for (const Case& c : cases) {
+        CAPTURE(c.message);
+        CHECK_THROWS_WITH_AS(parse_invocation(c.args, c.env), c.message.c_str(), ConfigError);
+    }
+    // check-config loads the file the same way.
+    CHECK_THROWS_WITH_AS(load_file_only(user_file, {}),
+                         (user_file + ":2:7: key 'user': " + unknown_user).c_str(), ConfigError);
+}
+
+TEST_CASE("--user is resolved at load: the spawn gets numbers") {
+    const Config config = run({"--user", "root:0", "x"});
+    REQUIRE(config.user_ids.has_value());
+    CHECK(config.user_ids->uid == 0);
+    CHECK(config.user_ids->gid == 0);
+    CHECK_FALSE(run({"x"}).user_ids.has_value());
+    // CLAWINIT_USER= over a file's user keeps clawinit's own user (runAsNonRoot).
+    TempDir dir;
+    const std::string file = dir.write("c.yaml", "user: \"1000\"\n");
+    CHECK(run({"-c", file, "x"}).user_ids->uid == 1000);
+    CHECK_FALSE(run({"-c", file, "x"}, {{"CLAWINIT_USER", ""}}).user_ids.has_value());
+    CHECK(run({"-c", file, "--user", "2000", "x"}, {{"CLAWINIT_USER", ""}}).user_ids->uid == 2000);
 }
 
 TEST_CASE("contradictory combinations are refused after all sources are merged") {
@@ -245,7 +308,7 @@ TEST_CASE("load_file_only: file, env and defaults, no command needed") {
     const Config config = load_file_only(
         file, {{"CLAWINIT_DRAIN_DELAY", "2s"}, {"CLAWINIT_CONFIG", other}, {"CLAWINIT_PORT", "x"}});
     CHECK(config.grace == 3s);
-    CHECK(config.drain_delay == 2s);
+    CHECK(config.drain_delay == 2s);  // env over file, as the run sees it (README: check-config)
     CHECK(config.config_file == file);
     CHECK(config.command.empty());
     const std::string bad = dir.write("b.yaml", "backoff: 1m\n");

@@ -117,8 +117,13 @@ TEST_CASE("good values land in the config") {
     CHECK(with("ready-check", "").ready_check.empty());
     CHECK(with("live-check", "exec:true").live_check == "exec:true");
     CHECK(with("live-failures", "1").live_failures == 1);
-    CHECK(with("user", "node:node").user == "node:node");
+    CHECK(with("user", "root:root").user == "root:root");
+    CHECK(with("user", "root:root").user_ids->uid == 0);
     CHECK(with("user", "1000").user == "1000");
+    CHECK(with("user", "1000").user_ids->uid == 1000);
+    CHECK(with("user", "4294967294").user_ids->uid == 4294967294U);
+    CHECK_FALSE(with("user", "").user_ids.has_value());
+    CHECK(with("restart-timeout", "1ms").restart_timeout == 1ms);
     CHECK(with("pdeath-signal", "TERM").pdeath_signal == SIGTERM);
     CHECK(with("pdeath-signal", "0").pdeath_signal == 0);
     CHECK(with("log-format", "json").log_format == LogFormat::json);
@@ -182,6 +187,19 @@ TEST_CASE("bad values throw ValueError that quotes the value and shows the forms
         {"probe-listen", "0.0.0.0:0", "the port must be 1..65535"},
         {"ready-check", "https://x:443/", "bad check 'https://x:443/'"},
         {"live-check", "exec:", "exec: needs a command"},
+        {"ready-check", "exec:\"unterminated",
+         "bad check 'exec:\"unterminated' (exec: unterminated \" quote)"},
+        {"live-check", "exec:check 'a b", "bad check 'exec:check 'a b' (exec: unterminated ' quote)"},
+        {"ready-check", "exec:'' x", "bad check 'exec:'' x' (exec: the program name is empty)"},
+        {"restart-timeout", "0", "bad duration '0' (must be longer than 0)"},
+        {"restart-timeout", "0ms", "bad duration '0ms' (must be longer than 0)"},
+        {"user", "nosuchuser-clawinit",
+         "unknown user 'nosuchuser-clawinit' (not in /etc/passwd; a numeric uid needs no entry)"},
+        {"user", "root:nosuchgroup-clawinit",
+         "unknown group 'nosuchgroup-clawinit' (not in /etc/group; a numeric gid needs no entry)"},
+        {"user", "4294967295", "bad user id '4294967295' (use 0..4294967294)"},
+        {"user", "99999999999999999999", "bad user id '99999999999999999999' (use 0..4294967294)"},
+        {"user", "0:4294967295", "bad group id '4294967295' (use 0..4294967294)"},
         {"user", ":staff", "bad user ':staff' (use USER or USER:GROUP)"},
         {"user", "a:b:c", "bad user 'a:b:c'"},
         {"env", "=x", "bad variable '=x' (use KEY=VALUE)"},

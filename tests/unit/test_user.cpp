@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "config/config.hpp"
+#include "config/value_error.hpp"
 #include "sys/user.hpp"
 
 using namespace clawinit;
@@ -38,8 +38,29 @@ TEST_CASE("user:group and numeric forms") {
     CHECK(resolve_user("33", k_passwd, k_group).gid == 33);
 }
 
-TEST_CASE("unknown names are configuration errors") {
-    CHECK_THROWS_AS(resolve_user("nobody-here", k_passwd, k_group), ConfigError);
-    CHECK_THROWS_AS(resolve_user("node:nogroup", k_passwd, k_group), ConfigError);
-    CHECK_THROWS_AS(resolve_user(":1", k_passwd, k_group), ConfigError);
+TEST_CASE("unknown names are value errors; the loader says where they were given") {
+    CHECK_THROWS_WITH_AS(
+        resolve_user("nobody-here", k_passwd, k_group),
+        "unknown user 'nobody-here' (not in /etc/passwd; a numeric uid needs no entry)",
+        ValueError);
+    CHECK_THROWS_WITH_AS(
+        resolve_user("node:nogroup", k_passwd, k_group),
+        "unknown group 'nogroup' (not in /etc/group; a numeric gid needs no entry)", ValueError);
+    CHECK_THROWS_WITH_AS(resolve_user(":1", k_passwd, k_group), "bad user ':1' (empty user name)",
+                         ValueError);
+}
+
+TEST_CASE("ids are 0..4294967294: (uid_t)-1 means 'unchanged' to the kernel") {
+    CHECK(resolve_user("4294967294", "", "").uid == 4294967294U);
+    CHECK(resolve_user("0:4294967294", "", "").gid == 4294967294U);
+    CHECK_THROWS_WITH_AS(resolve_user("4294967295", "", ""),
+                         "bad user id '4294967295' (use 0..4294967294)", ValueError);
+    CHECK_THROWS_WITH_AS(resolve_user("18446744073709551616", "", ""),
+                         "bad user id '18446744073709551616' (use 0..4294967294)", ValueError);
+    CHECK_THROWS_WITH_AS(resolve_user("node:4294967295", k_passwd, k_group),
+                         "bad group id '4294967295' (use 0..4294967294)", ValueError);
+    // An out-of-range number is refused even if a passwd line claims it.
+    CHECK_THROWS_AS(resolve_user("4294967295", "odd:x:4294967295:0::/:/bin/sh\n", ""), ValueError);
+    // ... and such a line is no match for a name either.
+    CHECK_THROWS_AS(resolve_user("odd", "odd:x:4294967295:0::/:/bin/sh\n", ""), ValueError);
 }
