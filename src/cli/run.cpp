@@ -1,11 +1,13 @@
 #include "cli/run.hpp"
 
 #include <sys/prctl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <exception>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include <fmt/format.h>
@@ -19,6 +21,7 @@
 #include "runtime/runtime.hpp"
 #include "sys/leave.hpp"
 #include "sys/signals.hpp"
+#include "sys/parent_death.hpp"
 
 extern char** environ;
 
@@ -38,14 +41,22 @@ Environment current_environment() {
     return env;
 }
 
+// The parent died before PR_SET_PDEATHSIG was in place: the kernel will never send the signal,
+// so send it ourselves. Signals are blocked by now, so it waits in the signalfd and takes the
+// path a real one would (for SIGTERM: the graceful stop, right after the spawn).
+void queue_parent_death(int signal, pid_t parent_at_start) {
+    log_line(LogLevel::warn, fmt::format("parent pid {} exited before --pdeath-signal was set up: "
+                                         "acting as if {} arrived",
+                                         parent_at_start, signal_name(signal)));
+    ::kill(::getpid(), signal);
+}
+
 // Everything that can still fail loudly happens here, before the child exists (catatonit's
 // rule: after the spawn, PID 1 must not die by accident). The config, --user included, was
 // checked when it was loaded.
-int supervise(const Config& config) {
+int supervise(const Config& config, pid_t parent_at_start) {
     init_logging(config.log_format, config.log_level);
     for (const std::string& warning : config_warnings(config)) log_line(LogLevel::warn, warning);
-    if (config.pdeath_signal != 0 && ::prctl(PR_SET_PDEATHSIG, config.pdeath_signal) != 0)
-        throw ConfigError(fmt::format("prctl(PR_SET_PDEATHSIG, {}) failed", signal_name(config.pdeath_signal)));
     if (::getpid() != 1) {
         // Not PID 1 (docker run without --init, a shared PID namespace, a plain host): become a
         // subreaper so orphans still come to us instead of to the real init.
@@ -54,7 +65,18 @@ int supervise(const Config& config) {
         else
             log_line(LogLevel::debug, fmt::format("not PID 1 (pid {}): running as child subreaper", ::getpid()));
     }
+    // Blocked first, so a parent death signal that comes at once is queued, not fatal.
     const sigset_t child_mask = block_signals();
+    if (config.pdeath_signal != 0) {
+        bool gone = false;
+        try {
+            gone = set_parent_death_signal(config.pdeath_signal, parent_at_start);
+        } catch (const std::system_error& error) {
+            throw ConfigError(fmt::format("--pdeath-signal {}: {}", signal_name(config.pdeath_signal),
+                                          error.what()));
+        }
+        if (gone) queue_parent_death(config.pdeath_signal, parent_at_start);
+    }
     Runtime runtime(config, child_mask, config.user_ids);
     if (!config.pid_file.empty()) write_pid_file(config.pid_file, ::getpid());
     const int code = runtime.run();
@@ -65,6 +87,8 @@ int supervise(const Config& config) {
 }  // namespace
 
 int run_cli(int argc, char** argv) {
+    // First thing: the parent a later --pdeath-signal check compares with.
+    const pid_t parent_at_start = ::getppid();
     try {
         const std::vector<std::string> args(argv + 1, argv + argc);
         // `clawinit stop` is the subcommand; a gateway called "stop" is `clawinit -- stop`.
@@ -74,7 +98,7 @@ int run_cli(int argc, char** argv) {
         switch (invocation.kind) {
             case InvocationKind::help: std::fputs(help_text().c_str(), stdout); return 0;
             case InvocationKind::version: std::printf("clawinit %s\n", CLAWINIT_VERSION); return 0;
-            case InvocationKind::run: return supervise(invocation.config);
+            case InvocationKind::run: return supervise(invocation.config, parent_at_start);
         }
     } catch (const ConfigError& error) {
         std::fprintf(stderr, "clawinit: error: %s\n", error.what());
