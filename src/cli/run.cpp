@@ -81,6 +81,8 @@ int supervise(const Config& config, pid_t parent_at_start) {
     if (!config.pid_file.empty()) write_pid_file(config.pid_file, ::getpid());
     const int code = runtime.run();
     if (!config.pid_file.empty()) remove_pid_file(config.pid_file, ::getpid());
+    // The last lines (the exit code) are worth a short wait for a slow reader, not more.
+    log_flush_before_exit(std::chrono::milliseconds(500));
     leave(code);  // everything is written; the destructors would only cost page faults
 }
 

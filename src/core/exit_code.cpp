@@ -28,4 +28,9 @@ int remap_exit_code(int code, const std::map<int, int>& remap) {
     return it == remap.end() ? code : it->second;
 }
 
+bool is_transient_spawn_error(int error_number) {
+    return error_number == EMFILE || error_number == ENFILE || error_number == EAGAIN ||
+           error_number == ENOMEM;
+}
+
 }  // namespace clawinit

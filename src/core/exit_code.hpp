@@ -16,4 +16,8 @@ int exec_failure_exit_code(int error_number);
 
 int remap_exit_code(int code, const std::map<int, int>& remap);
 
+// True for spawn errors that pass by themselves (EMFILE, ENFILE, EAGAIN, ENOMEM): clawinit
+// ran out of descriptors, processes or memory, which says nothing about the command.
+bool is_transient_spawn_error(int error_number);
+
 }  // namespace clawinit

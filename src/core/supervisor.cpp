@@ -79,9 +79,18 @@ void Supervisor::on(const SpawnFailed& event, Time now, Actions& out) {
     // Exec failures are never retried: a missing binary does not appear by waiting, and a
     // restart loop would only hide the one line that says what is wrong.
     const std::string what = m_config.command.empty() ? "" : m_config.command.front();
+    m_restarting = false;
+    if (is_transient_spawn_error(event.error)) {
+        // Out of descriptors, processes or memory: clawinit's own shortage, not the command's
+        // fault, and it passes. Retried like a crash (backoff, budget), whatever --on-crash.
+        log(out, LogLevel::error,
+            fmt::format("cannot start '{}' now: {}; retrying", what, std::strerror(event.error)));
+        m_child_started_at.reset();  // no child ran: the backoff keeps doubling
+        back_off(exec_failure_exit_code(event.error), now, out);
+        return;
+    }
     log(out, LogLevel::error,
         fmt::format("cannot run '{}': {}", what, std::strerror(event.error)));
-    m_restarting = false;
     enter_finishing(exec_failure_exit_code(event.error), now, out);
 }
 
@@ -349,6 +358,10 @@ void Supervisor::after_crash(int code, Time now, Actions& out) {
         enter_finishing(code, now, out);
         return;
     }
+    back_off(code, now, out);
+}
+
+void Supervisor::back_off(int code, Time now, Actions& out) {
     while (!m_crash_restarts.empty() && now - m_crash_restarts.front() >= m_config.restart_window)
         m_crash_restarts.pop_front();
     if (static_cast<int>(m_crash_restarts.size()) >= m_config.max_restarts) {

@@ -119,6 +119,7 @@ private:
     void forward_stop(Time now, Actions& out);
     void request_restart(int signo, Time now, Actions& out);
     void after_crash(int code, Time now, Actions& out);
+    void back_off(int code, Time now, Actions& out);  // restart after a delay, within the budget
     void enter_finishing(int code, Time now, Actions& out);
     void spawn(Actions& out);
     void forward(int signo, Actions& out);

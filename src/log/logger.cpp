@@ -1,17 +1,21 @@
 #include "log/logger.hpp"
 
+#include <unistd.h>
+
 #include <memory>
 
 #include <fmt/format.h>
-#include <spdlog/logger.h>
+#include <spdlog/details/log_msg.h>
 #include <spdlog/pattern_formatter.h>
-#include <spdlog/sinks/stdout_sinks.h>
+
+#include "log/log_output.hpp"
 
 namespace clawinit {
 
 namespace {
 
 LogFormat g_format = LogFormat::text;
+LogLevel g_level = LogLevel::info;
 
 spdlog::level::level_enum to_spdlog(LogLevel level) {
     switch (level) {
@@ -25,10 +29,32 @@ spdlog::level::level_enum to_spdlog(LogLevel level) {
     return spdlog::level::info;
 }
 
-// Not in spdlog's registry: one logger, owned here, single-threaded sink (no mutex, no
-// background thread: PID 1 has one thread).
-spdlog::logger& logger() {
-    static spdlog::logger instance("clawinit", std::make_shared<spdlog::sinks::stderr_sink_st>());
+// spdlog formats the line (the same text and JSON shapes as ever); LogOutput writes it.
+std::unique_ptr<spdlog::pattern_formatter>& formatter() {
+    static std::unique_ptr<spdlog::pattern_formatter> instance;
+    return instance;
+}
+
+std::string format_line(LogLevel level, std::string_view message) {
+    auto& f = formatter();
+    if (!f) {
+        const char* pattern =
+            g_format == LogFormat::json
+                ? R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","logger":"clawinit","msg":"%v"})"
+                : "%Y-%m-%dT%H:%M:%S.%eZ clawinit %l: %v";
+        f = std::make_unique<spdlog::pattern_formatter>(pattern, spdlog::pattern_time_type::utc);
+    }
+    const std::string escaped = g_format == LogFormat::json ? json_escape(message) : std::string(message);
+    const spdlog::details::log_msg msg("clawinit", to_spdlog(level), escaped);
+    spdlog::memory_buf_t buffer;
+    f->format(msg, buffer);
+    return std::string(buffer.data(), buffer.size());
+}
+
+LogOutput& output() {
+    static LogOutput instance(STDERR_FILENO, [](std::uint64_t dropped) {
+        return format_line(LogLevel::warn, fmt::format("{} log lines dropped (stderr was not writable)", dropped));
+    });
     return instance;
 }
 
@@ -36,26 +62,26 @@ spdlog::logger& logger() {
 
 void init_logging(LogFormat format, LogLevel level) {
     g_format = format;
-    auto& log = logger();
-    log.set_level(to_spdlog(level));
-    log.flush_on(spdlog::level::trace);  // lines must be out before a possible SIGKILL
-    const char* pattern = format == LogFormat::json
-                              ? R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","logger":"clawinit","msg":"%v"})"
-                              : "%Y-%m-%dT%H:%M:%S.%eZ clawinit %l: %v";
-    log.set_formatter(std::make_unique<spdlog::pattern_formatter>(
-        pattern, spdlog::pattern_time_type::utc));
+    g_level = level;
+    formatter().reset();
+    output();  // decides how stderr is written, before anything is logged
 }
 
-bool log_enabled(LogLevel level) { return logger().should_log(to_spdlog(level)); }
+bool log_enabled(LogLevel level) {
+    return level != LogLevel::off && g_level != LogLevel::off &&
+           static_cast<int>(level) >= static_cast<int>(g_level);
+}
 
 void log_line(LogLevel level, std::string_view message) {
-    auto& log = logger();
-    if (!log.should_log(to_spdlog(level))) return;
-    if (g_format == LogFormat::json)
-        log.log(to_spdlog(level), "{}", json_escape(message));
-    else
-        log.log(to_spdlog(level), "{}", message);
+    if (!log_enabled(level)) return;
+    output().write_line(format_line(level, message));
 }
+
+bool log_pending() { return output().pending(); }
+int log_wait_fd() { return output().wait_fd(); }
+void log_flush() { output().flush(); }
+void log_flush_before_exit(std::chrono::milliseconds limit) { output().flush_before_exit(limit); }
+std::uint64_t log_lines_dropped() { return output().dropped(); }
 
 std::string json_escape(std::string_view text) {
     std::string out;

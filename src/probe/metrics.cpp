@@ -118,6 +118,9 @@ std::string render_metrics(const ProbeSnapshot& s) {
     add_counter(out, "clawinit_zombies_reaped_total",
                 "Exited processes other than the child that clawinit reaped.", s.zombies_reaped);
     add_child_exits(out, s);
+    add_counter(out, "clawinit_log_lines_dropped_total",
+                "clawinit log lines that never reached stderr (a stalled or closed reader).",
+                s.log_lines_dropped);
     add_gauge(out, "clawinit_last_stop_duration_seconds",
               "Seconds the last stop of the child took; NaN before the first one.",
               optional_seconds(s.last_stop_seconds));

@@ -13,6 +13,7 @@
 #include <boost/beast/http/read.hpp>
 #include <fmt/format.h>
 
+#include "log/logger.hpp"
 #include "probe/answer.hpp"
 #include "probe/response.hpp"
 #include "probe/ip_address.hpp"
@@ -161,7 +162,7 @@ private:
 
 ProbeServer::ProbeServer(asio::io_context& io, const HostPort& address, SnapshotSource snapshot,
                          ProbeLimits limits)
-    : m_acceptor(io), m_snapshot(std::move(snapshot)), m_limits(limits) {
+    : m_acceptor(io), m_pause(io), m_snapshot(std::move(snapshot)), m_limits(limits) {
     const tcp::endpoint endpoint(parse_ip_address(address.host, "--probe-listen"), address.port);
     boost::system::error_code ec;
     auto fail = [&](const char* call) {
@@ -188,12 +189,14 @@ void ProbeServer::close() {
     m_closed = true;
     boost::system::error_code ignored;
     m_acceptor.close(ignored);
+    m_pause.cancel();
     while (!m_sessions.empty()) m_sessions.front()->close();
 }
 
 void ProbeServer::finish(const std::string& final_status) {
     boost::system::error_code ignored;
     m_acceptor.close(ignored);
+    m_pause.cancel();
     const std::vector<std::shared_ptr<ProbeSession>> sessions(m_sessions.begin(), m_sessions.end());
     for (const auto& session : sessions) {
         if (session->waits_for_exit())
@@ -211,14 +214,30 @@ void ProbeServer::do_accept() {
 
 void ProbeServer::on_accept(const boost::system::error_code& ec, tcp::socket socket) {
     if (m_closed || ec == asio::error::operation_aborted) return;
+    if (ec && ec != asio::error::connection_aborted) {
+        // EMFILE, ENFILE, ENOBUFS, ENOMEM: the pending connection stays queued and the
+        // listener stays readable, so accepting again at once spins at 100 % CPU and starves
+        // every other handler. Pause, and try again once descriptors may have come back.
+        if (!m_accept_failing)
+            log_line(LogLevel::warn, fmt::format("probe: accept failed: {}; pausing accepts for {}ms "
+                                                 "until it works again",
+                                                 ec.message(), k_accept_pause.count()));
+        m_accept_failing = true;
+        m_pause.expires_after(k_accept_pause);
+        m_pause.async_wait([this](const boost::system::error_code& wait_ec) {
+            if (!wait_ec && !m_closed) do_accept();
+        });
+        return;
+    }
     if (!ec) {
+        if (m_accept_failing) log_line(LogLevel::info, "probe: accepting connections again");
+        m_accept_failing = false;
         if (m_sessions.size() >= m_limits.max_connections) evict_one();
         boost::system::error_code ignored;
         socket.set_option(tcp::no_delay(true), ignored);
         m_sessions.push_back(std::make_shared<ProbeSession>(std::move(socket), *this));
         m_sessions.back()->start(std::prev(m_sessions.end()));
     }
-    // EMFILE and friends: keep accepting; the next connection may well fit.
     do_accept();
 }
 

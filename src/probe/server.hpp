@@ -10,6 +10,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "config/config.hpp"
 #include "config/endpoint.hpp"
@@ -50,7 +51,12 @@ private:
     void forget(std::list<std::shared_ptr<ProbeSession>>::iterator where);
     void evict_one();
 
+    // How long accepting pauses when accept() fails for want of descriptors or memory.
+    static constexpr std::chrono::milliseconds k_accept_pause{100};
+
     boost::asio::ip::tcp::acceptor m_acceptor;
+    boost::asio::steady_timer m_pause;
+    bool m_accept_failing{false};  // logged once per spell of failures
     SnapshotSource m_snapshot;
     ProbeLimits m_limits;
     // Oldest first: at the connection cap the oldest session still waiting for a request is

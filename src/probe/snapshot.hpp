@@ -29,6 +29,7 @@ struct ProbeSnapshot {
     std::uint64_t zombies_reaped{0};
     std::optional<double> last_stop_seconds;
     std::optional<double> last_state_save_seconds;
+    std::uint64_t log_lines_dropped{0};  // never reached stderr (stalled or closed reader)
 };
 
 }  // namespace clawinit

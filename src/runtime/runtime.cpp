@@ -7,13 +7,17 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <new>
+#include <system_error>
 
 #include <boost/asio/post.hpp>
+#include <boost/system/system_error.hpp>
 
 #include <fmt/format.h>
 
 #include "config/endpoint.hpp"
 #include "config/signal_names.hpp"
+#include "core/signal_origin.hpp"
 #include "log/logger.hpp"
 #include "state/state_file.hpp"
 #include "sys/process_tree.hpp"
@@ -24,15 +28,40 @@ extern char** environ;
 
 namespace clawinit {
 
+namespace {
+
+// A spawn failure is an event for the Supervisor, never the end of PID 1: whatever escapes
+// spawn_child (an allocation, a descriptor at the fd limit) becomes its errno.
+SpawnOutcome guarded_spawn(const SpawnSpec& spec) {
+    try {
+        return spawn_child(spec);
+    } catch (const boost::system::system_error& error) {
+        return SpawnOutcome{0, error.code().value() ? error.code().value() : EIO};
+    } catch (const std::system_error& error) {
+        return SpawnOutcome{0, error.code().value() ? error.code().value() : EIO};
+    } catch (const std::bad_alloc&) {
+        return SpawnOutcome{0, ENOMEM};
+    } catch (const std::exception&) {
+        return SpawnOutcome{0, EIO};
+    }
+}
+
+}  // namespace
+
 Runtime::Runtime(const Config& config, sigset_t child_mask, std::optional<UserIds> user)
     : m_config(config),
       m_signals(m_io, open_signalfd().release()),
       m_timer(m_io),
-      m_supervisor(config) {
+      m_supervisor(config),
+      m_log_retry(m_io) {
     m_spawn.command = config.command;
     m_spawn.env = child_environment(environ, config.env);
     m_spawn.user = std::move(user);
     m_spawn.child_mask = child_mask;
+    // Probe connections and spawns should not meet a low soft fd limit; the child gets the
+    // limit clawinit was started with. The spawn context is built now, while fds are plenty.
+    m_spawn.fd_limit = raise_fd_limit();
+    prepare_spawning();
     for (int signo = 1; signo < NSIG; ++signo)
         m_direct[static_cast<std::size_t>(signo)] = direct_forward(config, signo);
     m_direct_target = config.kill_scope == KillScope::group ? Target::group : Target::child;
@@ -56,7 +85,9 @@ Runtime::Runtime(const Config& config, sigset_t child_mask, std::optional<UserId
     }
 }
 
-Runtime::~Runtime() = default;
+Runtime::~Runtime() {
+    if (m_log_fd) m_log_fd->release();  // the logger's descriptor, not ours to close
+}
 
 int Runtime::run() {
     do_read_signals();
@@ -64,6 +95,7 @@ int Runtime::run() {
     dispatch(Start{});
     // Signals that arrived before the loop started are already queued in the signalfd.
     while (!m_exit_code) {
+        if (!m_log_watched && log_pending()) watch_log_output();
         m_io.run_one();
         // One epoll_wait can make a hundred probe connections ready at once, and Asio runs
         // them all before it looks at the signalfd again: look at it ourselves between
@@ -115,7 +147,7 @@ void Runtime::execute(const Action& action) {
             using A = std::decay_t<decltype(a)>;
             if constexpr (std::is_same_v<A, Spawn>) {
                 m_childless = false;  // a failed exec still leaves a child to reap
-                const SpawnOutcome outcome = spawn_child(m_spawn);
+                const SpawnOutcome outcome = guarded_spawn(m_spawn);
                 if (outcome.error)
                     dispatch(SpawnFailed{outcome.error});
                 else
@@ -175,7 +207,17 @@ void Runtime::on_signals(const boost::system::error_code& ec) {
 
 void Runtime::take_signals() {
     bool child_changed = false;
-    for (int signo : read_signals(m_signals.native_handle())) {
+    for (const ReceivedSignal& received : read_signals(m_signals.native_handle())) {
+        const int signo = received.signo;
+        if (self_caused_signal(signo, received.origin, m_own_pid)) {
+            // The kernel's answer to our own write (closed log pipe, ulimit -f): the write
+            // already failed with EPIPE/EFBIG and the logger handles that; the gateway must
+            // not die of it. Debug only: a line about it could hit the same closed pipe.
+            ++m_self_signals;
+            log_line(LogLevel::debug, fmt::format("{} not forwarded: raised by clawinit's own system call",
+                                                  signal_name(signo)));
+            continue;
+        }
         if (signo == SIGCHLD) {
             child_changed = true;
             continue;
@@ -258,8 +300,26 @@ int Runtime::spawn_check_process(const std::vector<std::string>& argv) {
     SpawnSpec spec = m_spawn;
     spec.command = argv;
     m_childless = false;
-    const SpawnOutcome outcome = spawn_child(spec);
+    const SpawnOutcome outcome = guarded_spawn(spec);
     return outcome.error ? -outcome.error : outcome.pid;
+}
+
+void Runtime::watch_log_output() {
+    m_log_watched = true;
+    auto retry = [this](const boost::system::error_code& ec) {
+        m_log_watched = false;
+        if (ec != boost::asio::error::operation_aborted) log_flush();
+    };
+    const int fd = log_wait_fd();
+    if (fd < 0) {
+        // A socket or a descriptor shared with the child: Asio's wait would make it
+        // non-blocking for the child too. Look again a little later instead.
+        m_log_retry.expires_after(std::chrono::milliseconds(50));
+        m_log_retry.async_wait(retry);
+        return;
+    }
+    if (!m_log_fd) m_log_fd.emplace(m_io, fd);
+    m_log_fd->async_wait(boost::asio::posix::stream_descriptor::wait_write, retry);
 }
 
 void Runtime::request_save() {
@@ -339,6 +399,7 @@ ProbeSnapshot Runtime::snapshot() const {
     if (stats.last_stop_duration)
         s.last_stop_seconds = std::chrono::duration<double>(*stats.last_stop_duration).count();
     s.last_state_save_seconds = m_last_save_seconds;
+    s.log_lines_dropped = log_lines_dropped();
     return s;
 }
 

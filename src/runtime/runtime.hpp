@@ -4,6 +4,7 @@
 #pragma once
 
 #include <signal.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdint>
@@ -61,6 +62,7 @@ private:
     int spawn_check_process(const std::vector<std::string>& argv);
     void request_save();
     void save_now();
+    void watch_log_output();  // lines wait for stderr: flush them once it takes more
 
     Config m_config;
     boost::asio::io_context m_io{1};
@@ -77,7 +79,12 @@ private:
     bool m_reap_posted{false};  // a reap slice is queued behind other handlers
     bool m_childless{false};    // the last waitpid() said ECHILD and nothing was spawned since
     Time m_last_signal_check{};
+    int m_own_pid{::getpid()};       // self_caused_signal() compares senders with it
+    std::uint64_t m_self_signals{0};  // SIGPIPE/SIGXFSZ/... our own syscalls raised, not forwarded
     Time m_started_at{Clock::now()};
+    std::optional<boost::asio::posix::stream_descriptor> m_log_fd;  // waited on, never read
+    boost::asio::steady_timer m_log_retry;  // for a log output the loop cannot wait on
+    bool m_log_watched{false};
     std::unique_ptr<ProbeServer> m_probe;
     std::unique_ptr<Check> m_ready_check;
     std::unique_ptr<Check> m_live_check;

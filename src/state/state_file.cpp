@@ -77,6 +77,15 @@ bool exists(const std::string& path) {
     return ::lstat(path.c_str(), &st) == 0;
 }
 
+// What a non-regular state.json is, for the warning.
+std::string file_kind(mode_t mode) {
+    if (S_ISDIR(mode)) return "a directory, not a file";
+    if (S_ISFIFO(mode)) return "a FIFO, not a file";
+    if (S_ISCHR(mode) || S_ISBLK(mode)) return "a device, not a file";
+    if (S_ISSOCK(mode)) return "a socket, not a file";
+    return "not a regular file";
+}
+
 // Keeps the corrupt file for a person to inspect, under a name the next load will not read.
 std::string move_aside(const std::string& path, std::string_view why) {
     const std::string base = path + ".corrupt-" + std::to_string(std::time(nullptr));
@@ -121,8 +130,9 @@ std::string sync_directory(const std::string& dir) {
 std::string replace_file(const std::string& dir, std::string_view text) {
     const std::string temp = join(dir, std::string(k_temp_prefix) + std::to_string(::getpid()));
     const std::string path = join(dir, k_file_name);
-    // O_NOFOLLOW: a symlink planted at the temp name must not redirect the write elsewhere.
-    Fd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644));
+    // O_NOFOLLOW: a symlink planted at the temp name must not redirect the write elsewhere;
+    // O_NONBLOCK: a FIFO planted there fails (ENXIO) instead of hanging the loop.
+    Fd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644));
     // Nothing was created, so there is nothing to remove (and what is at that path, if
     // anything, is not ours).
     if (!fd) return describe("open", temp, errno);
@@ -143,12 +153,26 @@ LoadResult load_state(const std::string& dir) {
     LoadResult result;
     remove_stale_temp_files(dir);
     const std::string path = join(dir, k_file_name);
-    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    // O_NONBLOCK: a FIFO at state.json must not hang the start (an open for reading waits for
+    // a writer); O_NOFOLLOW: a save renames over the name, so a symlink there would be read at
+    // boot but never written, and its target is nobody's state of ours. Whatever is not a
+    // regular file is set aside like a corrupt one.
+    Fd fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC));
     if (!fd) {
+        if (errno == ELOOP) return LoadResult{{}, move_aside(path, "a symbolic link")};
         if (errno != ENOENT) {
             result.warning = describe("open", path, errno) + "; starting from fresh state";
         }
         return result;
+    }
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0) {
+        result.warning = describe("fstat", path, errno) + "; starting from fresh state";
+        return result;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        fd.reset();
+        return LoadResult{{}, move_aside(path, file_kind(st.st_mode))};
     }
     const ReadResult read = read_all(fd.get());
     if (read.error != 0) {

@@ -35,15 +35,18 @@ Fd open_signalfd() {
     return fd;
 }
 
-std::vector<int> read_signals(int signal_fd) {
-    std::vector<int> signals;
+std::vector<ReceivedSignal> read_signals(int signal_fd) {
+    std::vector<ReceivedSignal> signals;
     signalfd_siginfo infos[64];
     for (;;) {
         const ssize_t n = ::read(signal_fd, infos, sizeof infos);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) break;  // EAGAIN: drained
         const auto count = static_cast<std::size_t>(n) / sizeof(signalfd_siginfo);
-        for (std::size_t i = 0; i < count; ++i) signals.push_back(static_cast<int>(infos[i].ssi_signo));
+        for (std::size_t i = 0; i < count; ++i)
+            signals.push_back(ReceivedSignal{static_cast<int>(infos[i].ssi_signo),
+                                             SignalOrigin{infos[i].ssi_code,
+                                                          static_cast<int>(infos[i].ssi_pid)}});
         if (count < std::size(infos)) break;
     }
     return signals;

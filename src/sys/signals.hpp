@@ -6,6 +6,7 @@
 
 #include <vector>
 
+#include "core/signal_origin.hpp"
 #include "sys/fd.hpp"
 
 namespace clawinit {
@@ -17,7 +18,12 @@ sigset_t block_signals();
 // A non-blocking, close-on-exec signalfd for the blocked set.
 Fd open_signalfd();
 
+struct ReceivedSignal {
+    int signo{0};
+    SignalOrigin origin;  // who sent it: self_caused_signal() tells ours from the operator's
+};
+
 // Reads every pending signal from the signalfd, in arrival order; empty when none is left.
-std::vector<int> read_signals(int signal_fd);
+std::vector<ReceivedSignal> read_signals(int signal_fd);
 
 }  // namespace clawinit

@@ -5,10 +5,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <memory>
 #include <cerrno>
 #include <string_view>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
 // Boost 1.81's process/v2 uses boost::optional without including it.
 #include <boost/optional.hpp>
 #include <boost/process/v2/process.hpp>
@@ -49,11 +51,44 @@ struct ChildSetup {
         // clawinit blocks almost every signal; the gateway must start with the mask we were
         // given, or it would never see SIGTERM.
         if (::sigprocmask(SIG_SETMASK, &spec.child_mask, nullptr) != 0) return fail();
+        // The fd limit clawinit was started with: the gateway's own limits are the operator's.
+        if (spec.fd_limit && ::setrlimit(RLIMIT_NOFILE, &*spec.fd_limit) != 0) return fail();
         return {};
     }
 };
 
+// The launcher tells its executor's context about the fork, and in the child Asio then
+// rebuilds that context's reactor before the exec (closing and reopening its epoll, timerfd
+// and eventfd, and re-registering every descriptor it owns). On the main loop that would be
+// one epoll_ctl per probe connection, so spawns use a context of their own, which owns no
+// descriptor once each spawn's process handle is detached. It lives for the whole process:
+// a fresh context per spawn had to build a reactor (three new descriptors) in the parent,
+// which at the fd limit threw out of the spawn and ended PID 1 (issue 12.3).
+std::unique_ptr<boost::asio::io_context>& launcher_context() {
+    static std::unique_ptr<boost::asio::io_context> context;
+    return context;
+}
+
 }  // namespace
+
+std::optional<rlimit> raise_fd_limit() {
+    rlimit original{};
+    if (::getrlimit(RLIMIT_NOFILE, &original) != 0 || original.rlim_cur >= original.rlim_max)
+        return std::nullopt;
+    rlimit raised = original;
+    raised.rlim_cur = original.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &raised) != 0) return std::nullopt;
+    return original;
+}
+
+void prepare_spawning() {
+    auto& context = launcher_context();
+    if (context) return;
+    auto fresh = std::make_unique<boost::asio::io_context>(1);
+    // A descriptor object makes Asio create the context's reactor now (throws at the fd limit).
+    boost::asio::posix::stream_descriptor warm_up(*fresh);
+    context = std::move(fresh);
+}
 
 std::vector<std::string> child_environment(char** environ_now, const std::vector<std::string>& extra) {
     std::vector<std::string> env;
@@ -104,13 +139,13 @@ std::string resolve_executable(const std::string& name, const std::vector<std::s
 }
 
 SpawnOutcome spawn_child(const SpawnSpec& spec) {
-    // The launcher tells its executor's context about the fork, and in the child Asio then
-    // rebuilds that context's reactor (a new epoll, timerfd and eventfd, one epoll_ctl per
-    // descriptor it owns: on the main loop, every probe connection) before the exec. A fresh
-    // context per spawn has no reactor yet, so the child goes straight to exec; the parent
-    // builds one for the process handle while the child execs, and drops it at detach.
-    boost::asio::io_context launcher_context{1};
     SpawnOutcome outcome;
+    try {
+        prepare_spawning();  // a no-op but after a failed pidfd (below)
+    } catch (const boost::system::system_error& error) {
+        outcome.error = error.code().value() ? error.code().value() : EIO;
+        return outcome;
+    }
     const std::string executable = resolve_executable(spec.command.front(), spec.env, outcome.error);
     if (outcome.error) return outcome;
 
@@ -131,7 +166,7 @@ SpawnOutcome spawn_child(const SpawnSpec& spec) {
     // exec untouched; Boost would otherwise put the resolved path in argv[0].
     const char** whole_argv = argv.data();
     try {
-        auto child = launcher(launcher_context.get_executor(), ec, bp::filesystem::path(executable),
+        auto child = launcher(launcher_context()->get_executor(), ec, bp::filesystem::path(executable),
                               whole_argv, ChildSetup{spec});
         if (ec) {
             // The launcher's failed child exits on its own; the reaper collects it like any orphan.
@@ -140,15 +175,23 @@ SpawnOutcome spawn_child(const SpawnSpec& spec) {
         }
         outcome.pid = child.id();
         child.detach();
-    } catch (const boost::system::system_error&) {
+    } catch (const boost::system::system_error& error) {
         // In the forked child (pid 0), before exec: never unwind into our own main.
         if (launcher.pid == 0) ::_exit(127);
-        // Boost opens a pidfd for the handle we detach at once, and throws when pidfd_open
-        // fails (ENOSYS before Linux 5.3 and under valgrind, EPERM under a seccomp profile
-        // without it) after the exec succeeded: the child runs, and waitpid is all we need.
-        // The half-registered descriptor Asio keeps dies with launcher_context.
-        if (launcher.pid < 0) throw;
-        outcome.pid = launcher.pid;
+        if (launcher.pid < 0) {
+            outcome.error = error.code().value() ? error.code().value() : EIO;  // nothing forked
+        } else if (ec) {
+            outcome.error = ec.value();  // the exec failed; the reaper collects that child
+        } else {
+            // Boost opens a pidfd for the handle we detach at once, and throws when
+            // pidfd_open fails (ENOSYS before Linux 5.3 and under valgrind, EPERM under a
+            // seccomp profile without it, EMFILE at the fd limit) after the exec succeeded:
+            // the child runs, and waitpid is all we need. Asio keeps the failed registration
+            // (descriptor -1) and the next fork's re-registration in the child would throw on
+            // it: the context goes, and the next spawn builds a new one.
+            outcome.pid = launcher.pid;
+            launcher_context().reset();
+        }
     }
     return outcome;
 }

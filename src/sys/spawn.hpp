@@ -3,6 +3,7 @@
 #pragma once
 
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <optional>
 #include <string>
@@ -17,6 +18,7 @@ struct SpawnSpec {
     std::vector<std::string> env;       // complete KEY=VALUE environment of the child
     std::optional<UserIds> user;        // drop to these ids before exec
     sigset_t child_mask{};              // the mask clawinit inherited, restored in the child
+    std::optional<rlimit> fd_limit;     // RLIMIT_NOFILE clawinit started with, when it raised its own
 };
 
 struct SpawnOutcome {
@@ -32,6 +34,15 @@ std::vector<std::string> child_environment(char** environ_now, const std::vector
 // only non-executable matches exist.
 std::string resolve_executable(const std::string& name, const std::vector<std::string>& env,
                                int& error);
+
+// Raises clawinit's soft RLIMIT_NOFILE to the hard limit (probe connections and spawns must
+// not run out at a low default) and returns the limit it had, for the child; nullopt when
+// nothing changed.
+std::optional<rlimit> raise_fd_limit();
+
+// Builds the one event-loop context every spawn uses, while descriptors are still plentiful:
+// after that a spawn needs only its exec-status pipe and (if it can get one) a pidfd.
+void prepare_spawning();
 
 // Forks and execs the child (Boost.Process v2), then detaches it: the reaper alone waits.
 SpawnOutcome spawn_child(const SpawnSpec& spec);

@@ -45,3 +45,9 @@ TEST_CASE("remap applies to listed codes only") {
         CHECK(remap_exit_code(code, remap) == expected);
     }
 }
+
+TEST_CASE("only resource shortages are transient spawn errors") {
+    for (int err : {EMFILE, ENFILE, EAGAIN, ENOMEM}) CHECK(is_transient_spawn_error(err));
+    for (int err : {0, ENOENT, EACCES, ENOEXEC, EINVAL, EPERM, ENOTDIR, ELOOP})
+        CHECK_FALSE(is_transient_spawn_error(err));
+}

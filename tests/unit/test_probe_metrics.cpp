@@ -100,6 +100,7 @@ ProbeSnapshot populated() {
     s.zombies_reaped = 17;
     s.last_stop_seconds = 1.25;
     s.last_state_save_seconds = 0.003;
+    s.log_lines_dropped = 31;
     return s;
 }
 
@@ -108,6 +109,7 @@ const std::vector<std::string> k_all_families{
     "clawinit_signals_forwarded_total",
     "clawinit_zombies_reaped_total",
     "clawinit_child_exits_total",
+    "clawinit_log_lines_dropped_total",
     "clawinit_last_stop_duration_seconds",
     "clawinit_last_state_save_duration_seconds",
     "clawinit_ready",
@@ -143,6 +145,7 @@ TEST_CASE("probe metrics: values of a populated snapshot") {
         {R"(clawinit_child_exits_total{code="0"})", "1"},
         {R"(clawinit_child_exits_total{code="1"})", "2"},
         {R"(clawinit_child_exits_total{code="137"})", "9"},
+        {"clawinit_log_lines_dropped_total", "31"},
         {"clawinit_last_stop_duration_seconds", "1.25"},
         {"clawinit_last_state_save_duration_seconds", "0.003"},
         {"clawinit_ready", "1"},
@@ -161,6 +164,7 @@ TEST_CASE("probe metrics: a fresh snapshot") {
         {R"(clawinit_restarts_total{reason="signal"})", "0"},
         {R"(clawinit_restarts_total{reason="crash"})", "0"},
         {"clawinit_zombies_reaped_total", "0"},
+        {"clawinit_log_lines_dropped_total", "0"},
         {"clawinit_last_stop_duration_seconds", "NaN"},
         {"clawinit_last_state_save_duration_seconds", "NaN"},
         {"clawinit_ready", "0"},

@@ -568,3 +568,48 @@ TEST_CASE("a spent crash budget is not live; backoff is reported") {
     h.send(ChildExited{exited(1)});
     CHECK_FALSE(h.sup.live());
 }
+
+TEST_CASE("a spawn that fails for want of fds, processes or memory is retried like a crash") {
+    // Issue 12.3: EMFILE at a restart's spawn once ended PID 1; it is clawinit's shortage, not
+    // the command's fault, so it backs off and tries again even with --on-crash never.
+    for (int err : {EMFILE, ENFILE, EAGAIN, ENOMEM}) {
+        CAPTURE(err);
+        Config c;
+        c.backoff = 1s;
+        c.max_restarts = 2;
+        Harness h(c);
+        h.start(100);
+        h.send(SignalReceived{SIGUSR1});
+        REQUIRE(has<Spawn>(h.send(ChildExited{exited(1)})));
+        auto a = h.send(SpawnFailed{err});
+        CHECK_FALSE(has<Exit>(a));
+        CHECK(h.sup.phase() == Phase::backoff);
+        REQUIRE(all_of<ArmTimer>(a).size() == 1);
+        CHECK(all_of<ArmTimer>(a)[0].deadline == h.now + 1s);
+        h.advance(1s);
+        REQUIRE(has<Spawn>(h.send(TimerFired{})));
+        // The delay doubles while the spawns keep failing, and the budget still ends it.
+        a = h.send(SpawnFailed{err});
+        REQUIRE(all_of<ArmTimer>(a).size() == 1);
+        CHECK(all_of<ArmTimer>(a)[0].deadline == h.now + 2s);
+        h.advance(2s);
+        REQUIRE(has<Spawn>(h.send(TimerFired{})));
+        h.send(SpawnFailed{err});
+        CHECK(h.sup.phase() == Phase::finishing);
+        auto done = h.send(ChildrenGone{});
+        REQUIRE(all_of<Exit>(done).size() == 1);
+        CHECK(all_of<Exit>(done)[0].code == 126);
+    }
+}
+
+TEST_CASE("a spawn that succeeds after a transient failure runs as usual") {
+    Harness h;
+    h.send(Start{});
+    h.send(SpawnFailed{EMFILE});
+    CHECK(h.sup.phase() == Phase::backoff);
+    h.advance(1h);
+    REQUIRE(has<Spawn>(h.send(TimerFired{})));
+    h.send(Spawned{7});
+    CHECK(h.sup.phase() == Phase::running);
+    CHECK(h.sup.child_pid() == 7);
+}
