@@ -214,8 +214,9 @@ void Runtime::take_signals() {
             // already failed with EPIPE/EFBIG and the logger handles that; the gateway must
             // not die of it. Debug only: a line about it could hit the same closed pipe.
             ++m_self_signals;
-            log_line(LogLevel::debug, fmt::format("{} not forwarded: raised by clawinit's own system call",
-                                                  signal_name(signo)));
+            log_line(LogLevel::debug,
+                     fmt::format("{} not forwarded: raised by clawinit's own system call ({} so far)",
+                                 signal_name(signo), m_self_signals));
             continue;
         }
         if (signo == SIGCHLD) {

@@ -275,7 +275,7 @@ class FieldConditions(unittest.TestCase):
             wait_for(lambda: run.child_lines(), timeout=10 * TIME_FACTOR,
                      what="the spawn (clawinit hung on state.json?)")
             wait_for(lambda: health(port, timeout=5) == 200, what="/health")
-            self.assertIn(kind, run.stderr())
+            wait_for(lambda: kind in run.stderr(), what=f"the warning naming {kind}")
             aside = [n for n in os.listdir(state) if n.startswith("state.json.corrupt-")]
             self.assertEqual(len(aside), 1, os.listdir(state))
             wait_for(lambda: os.path.isfile(os.path.join(state, "state.json")),
