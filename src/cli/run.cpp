@@ -43,12 +43,14 @@ Environment current_environment() {
 
 // The parent died before PR_SET_PDEATHSIG was in place: the kernel will never send the signal,
 // so send it ourselves. Signals are blocked by now, so it waits in the signalfd and takes the
-// path a real one would (for SIGTERM: the graceful stop, right after the spawn).
+// path a real one would (for SIGTERM: the graceful stop, right after the spawn). sigqueue, not
+// kill: a plain kill() to ourselves reads as SI_USER from our own pid, which the signal loop
+// takes for a signal clawinit caused (a SIGPIPE of its own write) and keeps from the child.
 void queue_parent_death(int signal, pid_t parent_at_start) {
     log_line(LogLevel::warn, fmt::format("parent pid {} exited before --pdeath-signal was set up: "
                                          "acting as if {} arrived",
                                          parent_at_start, signal_name(signal)));
-    ::kill(::getpid(), signal);
+    ::sigqueue(::getpid(), signal, sigval{});
 }
 
 // Everything that can still fail loudly happens here, before the child exists (catatonit's
