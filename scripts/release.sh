@@ -100,9 +100,12 @@ if command -v podman >/dev/null; then
     ctx=$stage/ctx-$arch
     bash docker/stage-rootfs.sh "$ctx" "dist/clawinit-$version-linux-$arch" "$stage/example-gateway-$arch"
     tag=localhost/clawinit:$version-$arch
-    podman build -q --platform "linux/$arch" --format docker -f docker/Dockerfile.scratch-from-host \
-      -t "$tag" "$ctx" >/dev/null
-    podman save -q --format oci-archive -o "dist/clawinit-$version-linux-$arch.oci.tar" "$tag"
+    if ! { podman build -q --platform "linux/$arch" --format docker -f docker/Dockerfile.scratch-from-host \
+             -t "$tag" "$ctx" >/dev/null &&
+           podman save -q --format oci-archive -o "dist/clawinit-$version-linux-$arch.oci.tar" "$tag"; }; then
+      say "podman could not build the $arch image: no OCI archive for it (the binaries and .debs are made)"
+      rm -f "dist/clawinit-$version-linux-$arch.oci.tar"
+    fi
   done
 else
   say "podman is not installed: no OCI archives (apt-get install podman to make them)"
