@@ -38,6 +38,35 @@ HEADER = [
 ]
 
 
+def toolchain():
+    """The versions the patterns depend on (mangled names, clones, archive members), for the header:
+    cmake/hot-text.cmake applies the list only with GCC 12 on x86-64, and check.py tells when the
+    rest has drifted."""
+    def first_line(cmd):
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True).stdout.splitlines()[0].strip()
+        except (OSError, IndexError):
+            return "?"
+
+    def define(header, name):
+        try:
+            m = re.search(rf"#define {name} (\d+)", open(header).read())
+            return int(m[1]) if m else None
+        except OSError:
+            return None
+    fmt = define("/usr/include/fmt/core.h", "FMT_VERSION")
+    boost = define("/usr/include/boost/version.hpp", "BOOST_VERSION")
+    yaml = first_line(["dpkg-query", "-W", "-f", "${Version}\n", "libyaml-cpp-dev"])
+    return [
+        f" * Generated with: {first_line(['g++', '--version'])}; {first_line(['ld', '--version'])};",
+        f" * {first_line(['ldd', '--version'])}; fmt {fmt // 10000 if fmt else '?'}.{fmt // 100 % 100 if fmt else '?'};"
+        f" Boost {boost // 100000 if boost else '?'}.{boost // 100 % 1000 if boost else '?'}; yaml-cpp {yaml}; {os.uname().machine}.",
+        " * Applied only with GCC 12 on x86-64 (cmake/hot-text.cmake); the hot_text_patterns test",
+        " * (scripts/hot-text/check.py) fails when under 95 % of the patterns match the build.",
+        " */",
+    ]
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -227,7 +256,8 @@ def main():
     startup = [p for p in startup if p not in steady and p not in stop]
     config_only = [p for p in config_only if p not in steady and p not in stop and p not in startup]
     lines = [
-        *HEADER,
+        *HEADER[:-1], HEADER[-1][:-3].rstrip(),  # the header's comment stays open for the versions
+        *toolchain(),
         "SECTIONS",
         "{",
         "  .text.hot_clawinit :",

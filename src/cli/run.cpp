@@ -29,6 +29,18 @@ namespace clawinit {
 
 namespace {
 
+// What --version names, as the compiler targets it (release binaries are cross-built).
+#if defined(__x86_64__)
+constexpr const char* k_arch = "linux-amd64";
+#elif defined(__aarch64__)
+constexpr const char* k_arch = "linux-arm64";
+#else
+constexpr const char* k_arch = "linux-unknown-arch";
+#endif
+#ifndef CLAWINIT_COMMIT
+#define CLAWINIT_COMMIT "unknown"  // built outside CMake (fuzz/run.sh)
+#endif
+
 constexpr int k_usage_error = 2;
 
 Environment current_environment() {
@@ -101,7 +113,9 @@ int run_cli(int argc, char** argv) {
         const Invocation invocation = parse_invocation(args, current_environment());
         switch (invocation.kind) {
             case InvocationKind::help: std::fputs(help_text().c_str(), stdout); return 0;
-            case InvocationKind::version: std::printf("clawinit %s\n", CLAWINIT_VERSION); return 0;
+            case InvocationKind::version:
+                std::printf("clawinit %s (commit %s, %s)\n", CLAWINIT_VERSION, CLAWINIT_COMMIT, k_arch);
+                return 0;
             case InvocationKind::run: return supervise(invocation.config, parent_at_start);
         }
     } catch (const ConfigError& error) {

@@ -1,0 +1,31 @@
+# The hot-text link order (cmake/hot-text.ld): the code clawinit runs, gathered at the start of
+# the static binary's text so that it is all the kernel maps (idle RSS 1.9 -> 1.0 MB at -Os; why
+# in that file). Its patterns are mangled names and archive members of one toolchain (recorded
+# in its header: GCC 12, x86-64, Debian bookworm's libraries), so it is applied only where it was
+# generated to fit, and skipped by design elsewhere (arm64, cross builds, other compilers,
+# dynamic builds), said at configure time. Where it applies, the hot_text_patterns test
+# (scripts/hot-text/check.py) fails when fewer than 95 % of its patterns still name a section
+# of the build: a stale list costs RSS silently otherwise.
+option(CLAWINIT_HOT_TEXT "Apply cmake/hot-text.ld to the static x86-64 GCC 12 build" ON)
+set(CLAWINIT_HOT_TEXT_LD ${PROJECT_SOURCE_DIR}/cmake/hot-text.ld)
+set(CLAWINIT_HOT_TEXT_APPLIED OFF)
+if(NOT CLAWINIT_STATIC)
+  set(why "dynamic build")
+elseif(NOT CLAWINIT_HOT_TEXT)
+  set(why "CLAWINIT_HOT_TEXT=OFF")
+elseif(NOT CMAKE_CXX_COMPILER_ID STREQUAL "GNU" OR NOT CMAKE_CXX_COMPILER_VERSION MATCHES "^12\\.")
+  set(why "generated with GCC 12, this is ${CMAKE_CXX_COMPILER_ID} ${CMAKE_CXX_COMPILER_VERSION}")
+elseif(NOT CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64)$")
+  set(why "generated for x86-64, this is ${CMAKE_SYSTEM_PROCESSOR}")
+elseif(NOT EXISTS ${CLAWINIT_HOT_TEXT_LD})
+  set(why "cmake/hot-text.ld is not in the source tree")
+else()
+  set(CLAWINIT_HOT_TEXT_APPLIED ON)
+endif()
+if(CLAWINIT_HOT_TEXT_APPLIED)
+  message(STATUS "hot-text link order: applied (cmake/hot-text.ld)")
+  target_link_options(clawinit PRIVATE -Wl,-T,${CLAWINIT_HOT_TEXT_LD})
+  set_property(TARGET clawinit APPEND PROPERTY LINK_DEPENDS ${CLAWINIT_HOT_TEXT_LD})
+else()
+  message(STATUS "hot-text link order: skipped (${why})")
+endif()

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# The release, from a clean clone on Debian bookworm, as root (it apt-installs what is missing):
+#
+#   bash scripts/release.sh
+#
+# writes into dist/, for VERSION from CMakeLists.txt's project() and ARCH in amd64, arm64:
+#   clawinit-VERSION-linux-ARCH            static, stripped, MinSizeRel (the shipped build)
+#   clawinit_VERSION_ARCH.deb              /usr/bin/clawinit, man page (from --help), README
+#                                          and example configs in /usr/share/doc/clawinit/
+#   clawinit-VERSION-linux-ARCH.oci.tar    the FROM-scratch image (clawinit + example gateway),
+#                                          when Podman is installed (skipped, and said, if not)
+#   SHA256SUMS
+# arm64 is cross-built with Debian's g++-aarch64-linux-gnu (cmake/toolchain-aarch64.cmake), and
+# tested by tests/qemu/run.sh, not here. Build trees: build-release-amd64, build-release-arm64.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+export DEBIAN_FRONTEND=noninteractive CCACHE_BASEDIR=${CCACHE_BASEDIR:-$repo}
+[ "$(id -u)" -eq 0 ] || { echo "scripts/release.sh: run as root (apt-get, the image's file owners)" >&2; exit 1; }
+start=$(date +%s)
+say() { printf '== release: %s\n' "$*"; }
+
+# --- packages -----------------------------------------------------------------------------
+packages=(g++ cmake make git file libboost1.81-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
+          doctest-dev python3 dpkg-dev g++-aarch64-linux-gnu qemu-user-static)
+dpkg --print-foreign-architectures | grep -qx arm64 || { say "adding the arm64 architecture"; dpkg --add-architecture arm64; }
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ] || ! apt-cache show libyaml-cpp-dev:arm64 >/dev/null 2>&1; then
+  say "apt-get install ${missing[*]:-(arm64 package lists only)}"
+  apt-get update -qq
+  [ ${#missing[@]} -eq 0 ] || apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# yaml-cpp for arm64, unpacked beside the build: bookworm's libyaml-cpp-dev:arm64 cannot be
+# installed together with the native libyaml-cpp-dev (apt would remove the native one).
+arm64_root=$repo/build-release-arm64-root
+if [ ! -f "$arm64_root/usr/lib/aarch64-linux-gnu/libyaml-cpp.a" ]; then
+  say "unpacking libyaml-cpp-dev:arm64 into $arm64_root"
+  rm -rf "$arm64_root" && mkdir -p "$arm64_root/deb"
+  (cd "$arm64_root/deb" && apt-get download libyaml-cpp-dev:arm64 >/dev/null 2>&1)
+  dpkg-deb -x "$arm64_root"/deb/libyaml-cpp-dev_*_arm64.deb "$arm64_root"
+fi
+
+version=$(sed -n 's/^project(clawinit VERSION \([0-9][0-9.]*\).*/\1/p' CMakeLists.txt)
+[ -n "$version" ] || { echo "scripts/release.sh: no version in CMakeLists.txt" >&2; exit 1; }
+launcher=()
+command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+
+# --- build: configure afresh each time, so --version names the commit checked out now ----------
+build() {  # ARCH DIR CMAKE_ARGS...
+  local arch=$1 dir=$2; shift 2
+  say "building $arch in $dir"
+  mkdir -p "$dir"
+  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=MinSizeRel -DCLAWINIT_STATIC=ON -DCLAWINIT_WERROR=ON \
+    -DCMAKE_INSTALL_PREFIX=/usr "${launcher[@]}" "$@" >"$dir/configure.log" 2>&1 ||
+    { cat "$dir/configure.log" >&2; exit 1; }
+  grep 'hot-text' "$dir/configure.log" || true
+  cmake --build "$dir" -j"$(nproc)" --target clawinit example-gateway manpage
+}
+mkdir -p dist
+rm -f dist/clawinit-* dist/clawinit_* dist/SHA256SUMS
+build amd64 build-release-amd64 -DCLAWINIT_TESTS=OFF
+# The hot-text list must still fit this build (the same check as CTest's hot_text_patterns).
+if grep -q 'hot-text link order: applied' build-release-amd64/configure.log; then
+  python3 scripts/hot-text/check.py build-release-amd64/clawinit.map
+fi
+# Tests ON (not built here): tests/qemu/run.sh builds unit_tests in this tree.
+build arm64 build-release-arm64 -DCMAKE_TOOLCHAIN_FILE="$repo/cmake/toolchain-aarch64.cmake" \
+  -DYAML_CPP_ARCHIVE="$arm64_root/usr/lib/aarch64-linux-gnu/libyaml-cpp.a" -DCLAWINIT_TESTS=ON
+
+# --- artifacts ------------------------------------------------------------------------------
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+for arch in amd64 arm64; do
+  dir=build-release-$arch
+  case $arch in amd64) strip=strip; machine='x86-64' ;; arm64) strip=aarch64-linux-gnu-strip; machine='ARM aarch64' ;; esac
+  bin=dist/clawinit-$version-linux-$arch
+  "$strip" -o "$bin" "$dir/clawinit"
+  "$strip" -o "$stage/example-gateway-$arch" "$dir/example-gateway"
+  file "$bin" | grep -q "$machine.*statically linked" || { file "$bin" >&2; echo "not a static $arch binary" >&2; exit 1; }
+
+  say "clawinit_${version}_$arch.deb"
+  root=$stage/deb-$arch
+  DESTDIR=$root cmake --install "$dir" --prefix /usr >/dev/null
+  install -m 0755 "$bin" "$root/usr/bin/clawinit"  # the stripped one, byte for byte the download
+  gzip -9n "$root/usr/share/man/man1/clawinit.1"
+  mkdir -p "$root/DEBIAN"
+  sed -e "s/@VERSION@/$version/" -e "s/@ARCH@/$arch/" \
+      -e "s/@SIZE@/$(du -sk --exclude=DEBIAN "$root" | cut -f1)/" packaging/deb/control.in > "$root/DEBIAN/control"
+  dpkg-deb --root-owner-group -Zxz --build "$root" "dist/clawinit_${version}_$arch.deb" >/dev/null
+done
+
+# The FROM-scratch image per architecture: FROM scratch + ADD of the static binaries runs no
+# command inside the image, so `--platform linux/arm64` needs no emulation.
+if command -v podman >/dev/null; then
+  for arch in amd64 arm64; do
+    say "clawinit-$version-linux-$arch.oci.tar"
+    ctx=$stage/ctx-$arch
+    bash docker/stage-rootfs.sh "$ctx" "dist/clawinit-$version-linux-$arch" "$stage/example-gateway-$arch"
+    tag=localhost/clawinit:$version-$arch
+    if ! { podman build -q --platform "linux/$arch" --format docker -f docker/Dockerfile.scratch-from-host \
+             -t "$tag" "$ctx" >/dev/null &&
+           podman save -q --format oci-archive -o "dist/clawinit-$version-linux-$arch.oci.tar" "$tag"; }; then
+      say "podman could not build the $arch image: no OCI archive for it (the binaries and .debs are made)"
+      rm -f "dist/clawinit-$version-linux-$arch.oci.tar"
+    fi
+  done
+else
+  say "podman is not installed: no OCI archives (apt-get install podman to make them)"
+fi
+
+(cd dist && sha256sum clawinit-"$version"-linux-* clawinit_"$version"_*.deb > SHA256SUMS)
+say "done in $(( $(date +%s) - start )) s:"
+ls -l dist/
