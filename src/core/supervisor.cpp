@@ -87,6 +87,7 @@ void Supervisor::on(const SpawnFailed& event, Time now, Actions& out) {
             fmt::format("cannot start '{}' now: {}; retrying", what, std::strerror(event.error)));
         m_child_started_at.reset();  // no child ran: the backoff keeps doubling
         back_off(exec_failure_exit_code(event.error), now, out);
+        m_spawn_retry = m_phase == Phase::backoff;
         return;
     }
     log(out, LogLevel::error,
@@ -159,7 +160,8 @@ void Supervisor::on(const TimerFired&, Time now, Actions& out) {
             break;
         case Phase::draining: forward_stop(now, out); break;
         case Phase::backoff:
-            ++m_stats.restarts_crash;
+            // A retried spawn is the same restart, already counted: restarts stay spawns - 1.
+            if (!std::exchange(m_spawn_retry, false)) ++m_stats.restarts_crash;
             m_restarting = true;
             spawn(out);
             break;

@@ -140,6 +140,7 @@ private:
     bool m_restart_pending{false};
     Time m_restart_deadline{};
     bool m_restarting{false};  // the current Spawn answers a restart request
+    bool m_spawn_retry{false};  // the backoff retries a spawn that failed: no new restart
     bool m_stop_requested{false};
     int m_stop_signal{0};
     Time m_stop_started{};

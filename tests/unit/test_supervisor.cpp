@@ -581,6 +581,7 @@ TEST_CASE("a spawn that fails for want of fds, processes or memory is retried li
         h.start(100);
         h.send(SignalReceived{SIGUSR1});
         REQUIRE(has<Spawn>(h.send(ChildExited{exited(1)})));
+        CHECK(h.sup.restarts() == 1);
         auto a = h.send(SpawnFailed{err});
         CHECK_FALSE(has<Exit>(a));
         CHECK(h.sup.phase() == Phase::backoff);
@@ -612,4 +613,14 @@ TEST_CASE("a spawn that succeeds after a transient failure runs as usual") {
     h.send(Spawned{7});
     CHECK(h.sup.phase() == Phase::running);
     CHECK(h.sup.child_pid() == 7);
+    CHECK(h.sup.restarts() == 0);  // the first child, started late: no restart
+
+    // A restart whose spawn had to be retried is one restart (restarts = spawns - 1).
+    h.send(SignalReceived{SIGUSR1});
+    REQUIRE(has<Spawn>(h.send(ChildExited{exited(1)})));
+    h.send(SpawnFailed{EAGAIN});
+    h.advance(1h);
+    REQUIRE(has<Spawn>(h.send(TimerFired{})));
+    h.send(Spawned{8});
+    CHECK(h.sup.restarts() == 1);
 }
