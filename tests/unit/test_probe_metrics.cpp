@@ -86,7 +86,7 @@ Parsed parse_exposition(const std::string& text) {
 
 ProbeSnapshot populated() {
     ProbeSnapshot s;
-    s.status = "running";
+    s.status = clawinit::Status::unready;
     s.live = true;
     s.ready = true;
     s.started = true;
@@ -100,16 +100,20 @@ ProbeSnapshot populated() {
     s.zombies_reaped = 17;
     s.last_stop_seconds = 1.25;
     s.last_state_save_seconds = 0.003;
+    s.dropped = {{{SIGUSR1, clawinit::DropReason::rewritten}, 7},
+                 {{SIGUSR2, clawinit::DropReason::stopping}, 1}};
     return s;
 }
 
 const std::vector<std::string> k_all_families{
     "clawinit_restarts_total",
     "clawinit_signals_forwarded_total",
+    "clawinit_signals_dropped_total",
     "clawinit_zombies_reaped_total",
     "clawinit_child_exits_total",
     "clawinit_last_stop_duration_seconds",
     "clawinit_last_state_save_duration_seconds",
+    "clawinit_status",
     "clawinit_ready",
     "clawinit_live",
     "clawinit_uptime_seconds",
@@ -139,12 +143,20 @@ TEST_CASE("probe metrics: values of a populated snapshot") {
         {R"(clawinit_signals_forwarded_total{signal="SIGTERM"})", "4"},
         {R"(clawinit_signals_forwarded_total{signal="SIGUSR1"})", "1"},
         {R"(clawinit_signals_forwarded_total{signal="SIGRTMIN+2"})", "6"},
+        {R"(clawinit_signals_dropped_total{signal="SIGUSR1",reason="rewritten"})", "7"},
+        {R"(clawinit_signals_dropped_total{signal="SIGUSR2",reason="stopping"})", "1"},
         {"clawinit_zombies_reaped_total", "17"},
         {R"(clawinit_child_exits_total{code="0"})", "1"},
         {R"(clawinit_child_exits_total{code="1"})", "2"},
         {R"(clawinit_child_exits_total{code="137"})", "9"},
         {"clawinit_last_stop_duration_seconds", "1.25"},
         {"clawinit_last_state_save_duration_seconds", "0.003"},
+        {R"(clawinit_status{status="starting"})", "0"},
+        {R"(clawinit_status{status="running"})", "0"},
+        {R"(clawinit_status{status="unready"})", "1"},
+        {R"(clawinit_status{status="restarting"})", "0"},
+        {R"(clawinit_status{status="backoff"})", "0"},
+        {R"(clawinit_status{status="stopping"})", "0"},
         {"clawinit_ready", "1"},
         {"clawinit_live", "1"},
         {"clawinit_uptime_seconds", "12.5"},
@@ -163,6 +175,12 @@ TEST_CASE("probe metrics: a fresh snapshot") {
         {"clawinit_zombies_reaped_total", "0"},
         {"clawinit_last_stop_duration_seconds", "NaN"},
         {"clawinit_last_state_save_duration_seconds", "NaN"},
+        {R"(clawinit_status{status="starting"})", "1"},
+        {R"(clawinit_status{status="running"})", "0"},
+        {R"(clawinit_status{status="unready"})", "0"},
+        {R"(clawinit_status{status="restarting"})", "0"},
+        {R"(clawinit_status{status="backoff"})", "0"},
+        {R"(clawinit_status{status="stopping"})", "0"},
         {"clawinit_ready", "0"},
         {"clawinit_live", "0"},
         {"clawinit_uptime_seconds", "0"},
