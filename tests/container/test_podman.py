@@ -283,7 +283,7 @@ class TestKubePlay(unittest.TestCase):
             "clawinit-gateway-pod-config": self.configmap,  # before the pod name, its prefix
             "localhost/clawinit-gateway:latest": IMAGE,
             "name: clawinit-gateway-pod": "name: " + self.pod,
-            "claimName: clawinit-gateway-data": "claimName: " + self.claim,
+            "clawinit-gateway-data": self.claim,  # the claim object and its use
             "hostPort: 18888": "hostPort: %d" % self.gw_port,
             "hostPort: 18899": "hostPort: %d" % self.probe_port,
         })
