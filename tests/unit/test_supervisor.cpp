@@ -639,7 +639,7 @@ TEST_CASE("a passed live check arms live checks before readiness (no ready check
     CHECK_FALSE(h.sup.live());
 }
 
-TEST_CASE("/health stays live through an in-place restart; the new child starts over") {
+TEST_CASE("/health stays live through an in-place restart, and the new child starts over") {
     Config c = gateway_like();
     c.restart_signals = {SIGUSR2};
     c.restart_exit_codes = {0};
