@@ -2,6 +2,10 @@
 // whole lifecycle can be demonstrated and tested without the real product. It follows the
 // 2026.3.11 contract: SIGTERM = close the listener, finish in-flight requests, exit 0;
 // SIGUSR1 = save state, release the port, exit 1 so the supervisor starts a fresh process.
+// `--mode 2026.9` follows the current gateway instead (see examples/gateway/README.md):
+// listens only after --listen-after, /readyz 503 until --ready-after, SIGUSR2 = restart
+// (exit 0 with OPENCLAW_SUPERVISOR_MODE=external, in-process otherwise), SIGUSR1 = nothing
+// but a log line (Node opens its inspector), every unknown path 200 HTML.
 //
 // Single-threaded: one poll() loop over a self-pipe (signals), the listener and the open
 // connections. Only POSIX and the standard library, so it links statically into a
@@ -45,6 +49,8 @@ struct Options {
     std::string state_dir = "/tmp/gateway-state";
     milliseconds ready_after{0};
     milliseconds stop_delay{0};
+    bool openclaw_2026_9{false};  // --mode 2026.9
+    milliseconds listen_after{0};
 };
 
 struct Connection {
@@ -124,7 +130,7 @@ std::optional<milliseconds> parse_duration(std::string_view text) {
     log_line(message);
     log_line(
         "usage: example-gateway [--port N] [--host ADDR] [--state-dir DIR] "
-        "[--ready-after D] [--stop-delay D]");
+        "[--ready-after D] [--stop-delay D] [--mode 2026.3|2026.9] [--listen-after D]");
     std::exit(2);
 }
 
@@ -142,16 +148,22 @@ Options parse_options(int argc, char** argv) {
             options.host = value;
         } else if (key == "state-dir") {
             options.state_dir = value;
-        } else if (key == "ready-after" || key == "stop-delay") {
+        } else if (key == "ready-after" || key == "stop-delay" || key == "listen-after") {
             auto duration = parse_duration(value);
             if (!duration) usage_error("bad duration for --" + std::string(key) + ": " + value);
-            (key == "ready-after" ? options.ready_after : options.stop_delay) = *duration;
+            (key == "ready-after"   ? options.ready_after
+             : key == "stop-delay" ? options.stop_delay
+                                   : options.listen_after) = *duration;
+        } else if (key == "mode") {
+            if (value != "2026.3" && value != "2026.9") usage_error("bad mode: " + value);
+            options.openclaw_2026_9 = value == "2026.9";
         } else {
             usage_error("unknown option --" + std::string(key));
         }
     };
     for (auto [env, key] : {std::pair{"GATEWAY_PORT", "port"}, std::pair{"GATEWAY_HOST", "host"},
-                            std::pair{"GATEWAY_STATE_DIR", "state-dir"}}) {
+                            std::pair{"GATEWAY_STATE_DIR", "state-dir"},
+                            std::pair{"GATEWAY_MODE", "mode"}}) {
         if (const char* value = std::getenv(env); value != nullptr && *value != '\0')
             apply(key, value);
     }
@@ -261,7 +273,17 @@ struct ServerView {
     long restarts;
     bool ready;
     bool stopping;
+    bool openclaw_2026_9;
 };
+
+// The 2026.9 gateway's own probe paths; the plain names are kept in that mode too.
+std::string_view canonical_path(std::string_view path, bool openclaw_2026_9) {
+    if (!openclaw_2026_9) return path;
+    if (path == "/healthz") return "/health";
+    if (path == "/readyz") return "/ready";
+    if (path == "/startupz") return "/startup";
+    return path;
+}
 
 // Request line -> complete response. No socket here, so the routing is trivial to reason about.
 std::string respond(std::string_view request, const ServerView& view) {
@@ -275,11 +297,18 @@ std::string respond(std::string_view request, const ServerView& view) {
     std::string_view path = space2 == std::string_view::npos
                                 ? std::string_view{}
                                 : line.substr(space1 + 1, space2 - space1 - 1);
-    path = path.substr(0, path.find('?'));
+    path = canonical_path(path.substr(0, path.find('?')), view.openclaw_2026_9);
+    const bool known = path == "/status" || path == "/health" || path == "/ready" ||
+                       (view.openclaw_2026_9 && path == "/startup");
+    const char* content_type = "application/json";
     if (space2 == std::string_view::npos) {
         status = 400;
         body = "{\"error\":\"bad request\"}";
-    } else if (path != "/status" && path != "/health" && path != "/ready") {
+    } else if (!known && view.openclaw_2026_9) {
+        // What makes `/` useless as a ready check on the real gateway: 200 for anything.
+        content_type = "text/html";
+        body = "<!doctype html><title>OpenClaw</title>";
+    } else if (!known) {
         status = 404;
         body = "{\"error\":\"not found\"}";
     } else if (method != "GET" && method != "HEAD") {
@@ -290,7 +319,7 @@ std::string respond(std::string_view request, const ServerView& view) {
                "\",\"uptime\":" + std::to_string(view.uptime_seconds) +
                ",\"pid\":" + std::to_string(getpid()) +
                ",\"restarts\":" + std::to_string(view.restarts) + "}";
-    } else if (path == "/ready" && (!view.ready || view.stopping)) {
+    } else if ((path == "/ready" || path == "/startup") && (!view.ready || view.stopping)) {
         status = 503;
         body = std::string("{\"ok\":false,\"reason\":\"") +
                (view.stopping ? "stopping" : "starting") + "\"}";
@@ -302,7 +331,7 @@ std::string respond(std::string_view request, const ServerView& view) {
                                          : "Bad Request";
     std::string response =
         "HTTP/1.1 " + std::to_string(status) + " " + reason +
-        "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+        "\r\nContent-Type: " + content_type + "\r\nContent-Length: " + std::to_string(body.size()) +
         "\r\nConnection: close\r\n\r\n";
     if (method != "HEAD") response += body;
     return response;
@@ -368,16 +397,18 @@ void service_connections(std::vector<Connection>& connections, const std::vector
     connections = std::move(still_open);
 }
 
-// Drains the self-pipe and returns the first SIGTERM/SIGINT/SIGUSR1 (0 if none). The whole
+// Drains the self-pipe and returns the first SIGTERM/SIGINT/SIGUSR1 (and SIGUSR2 in 2026.9
+// mode; 0 if none). The whole
 // batch is logged before anything is acted on: signals sent together arrive in no fixed order,
 // and a forwarded SIGHUP must show up even when a SIGUSR1 came with it.
-int read_signals(int signal_pipe, bool stopping) {
+int read_signals(int signal_pipe, bool stopping, bool openclaw_2026_9) {
     unsigned char signals[64];
     const ssize_t count = read(signal_pipe, signals, sizeof(signals));
     int lifecycle = 0;
     for (ssize_t i = 0; i < count; ++i) {
         const int signo = signals[i];
-        const bool is_lifecycle = signo == SIGTERM || signo == SIGINT || signo == SIGUSR1;
+        const bool is_lifecycle = signo == SIGTERM || signo == SIGINT || signo == SIGUSR1 ||
+                                  (openclaw_2026_9 && signo == SIGUSR2);
         if (is_lifecycle && !stopping && lifecycle == 0) {
             lifecycle = signo;
         } else {
@@ -398,19 +429,26 @@ int main(int argc, char** argv) {
         return 1;
     }
     make_directories(options.state_dir);
-    const long restarts = read_restart_count(options.state_dir);
-    auto [listener, where] = open_listener(options);
-    if (listener < 0) {
-        log_line("cannot listen on " + options.host + ":" + std::to_string(options.port) + ": " +
-                 where);
-        return 1;
-    }
-    log_line("listening on " + where + " (pid " + std::to_string(getpid()) + ", restarts " +
-             std::to_string(restarts) + ")");
-
-    std::vector<Connection> connections;
+    long restarts = read_restart_count(options.state_dir);
+    // The 2026.9 gateway loads for 10-24 s before it listens: until then a connect is refused.
+    std::optional<Clock::time_point> listen_at = started + options.listen_after;
+    int listener = -1;
     std::optional<Clock::time_point> stop_at;
+    std::vector<Connection> connections;
+    auto ready_from = started;  // an in-process restart starts the ready delay over
     for (;;) {
+        if (listen_at && Clock::now() >= *listen_at && !stop_at) {
+            listen_at.reset();
+            auto [fd, where] = open_listener(options);
+            if (fd < 0) {
+                log_line("cannot listen on " + options.host + ":" + std::to_string(options.port) +
+                         ": " + where);
+                return 1;
+            }
+            listener = fd;
+            log_line("listening on " + where + " (pid " + std::to_string(getpid()) +
+                     ", restarts " + std::to_string(restarts) + ")");
+        }
         if (stop_at && Clock::now() >= *stop_at && connections.empty()) {
             log_line("stopped");
             return 0;
@@ -420,7 +458,7 @@ int main(int argc, char** argv) {
             const short events = connection.out.empty() ? POLLIN : POLLOUT;
             fds.push_back({connection.fd, events, 0});
         }
-        if (poll(fds.data(), fds.size(), poll_timeout(connections, stop_at)) < 0 &&
+        if (poll(fds.data(), fds.size(), poll_timeout(connections, stop_at ? stop_at : listen_at)) < 0 &&
             errno != EINTR) {
             log_line("poll: " + errno_text());
             return 1;
@@ -428,23 +466,43 @@ int main(int argc, char** argv) {
         // Taken after poll(), which may have slept for hours.
         const auto uptime = Clock::now() - started;
         const ServerView view{std::chrono::duration_cast<std::chrono::seconds>(uptime).count(),
-                              restarts, uptime >= options.ready_after, stop_at.has_value()};
+                              restarts, Clock::now() - ready_from >= options.ready_after,
+                              stop_at.has_value(), options.openclaw_2026_9};
         service_connections(connections, fds, view);
         if (listener >= 0 && (fds[1].revents & POLLIN)) accept_connections(listener, connections);
 
         const int lifecycle =
-            (fds[0].revents & POLLIN) ? read_signals(signal_pipe, view.stopping) : 0;
+            (fds[0].revents & POLLIN) ? read_signals(signal_pipe, view.stopping, options.openclaw_2026_9) : 0;
+        if (options.openclaw_2026_9 && lifecycle == SIGUSR1) {
+            // Node opens its inspector on SIGUSR1; nothing a gateway's users would notice.
+            log_line("SIGUSR1: (Node would open its inspector here) nothing else happens");
+            continue;
+        }
+        if (options.openclaw_2026_9 && lifecycle == SIGUSR2) {
+            const char* mode = std::getenv("OPENCLAW_SUPERVISOR_MODE");
+            if (mode != nullptr && std::string_view(mode) == "external") {
+                log_line("SIGUSR2: saving state (restarts " + std::to_string(restarts + 1) +
+                         ") and exiting 0 for the external supervisor to restart me");
+                save_state(options.state_dir, restarts + 1);
+                if (listener >= 0) close(listener);
+                return 0;
+            }
+            log_line("SIGUSR2: restarting in process");
+            save_state(options.state_dir, ++restarts);
+            ready_from = Clock::now();
+            continue;
+        }
         if (lifecycle == SIGUSR1) {
             log_line("SIGUSR1: saving state (restarts " + std::to_string(restarts + 1) +
                      ") and exiting 1 so the supervisor restarts me");
             save_state(options.state_dir, restarts + 1);
-            close(listener);
+            if (listener >= 0) close(listener);
             return 1;
         }
         if (lifecycle != 0) {
             log_line(signal_name(lifecycle) + ": graceful shutdown initiated");
             // Closing the listener releases the port now; accepted requests still finish.
-            close(listener);
+            if (listener >= 0) close(listener);
             listener = -1;
             stop_at = Clock::now() + options.stop_delay;
         }

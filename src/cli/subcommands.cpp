@@ -79,10 +79,44 @@ std::string field_or(const std::string& body, const char* key, const char* fallb
     return value && *value != "null" ? *value : fallback;
 }
 
+// What the running clawinit publishes in /status about how to drive it (see
+// probe/snapshot.hpp): it wins over this process's own config, which under `docker exec` or
+// `kubectl exec` may be another environment, another file, or none at all.
+struct Published {
+    std::optional<int> restart_signal;
+    std::optional<Duration> restart_timeout;
+    std::optional<Duration> stop_timeout;
+};
+
+std::optional<Duration> seconds_field(const std::string& body, const char* key) {
+    const auto text = json_field(body, key);
+    if (!text) return std::nullopt;
+    try {
+        const double seconds = std::stod(*text);
+        if (!(seconds >= 0)) return std::nullopt;
+        return std::chrono::duration_cast<Duration>(std::chrono::duration<double>(seconds));
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+}
+
+Published published(const std::optional<HostPort>& probe) {
+    Published p;
+    if (!probe) return p;
+    const HttpResult status = http_get(*probe, "/status", 2s);
+    if (status.status != 200) return p;
+    if (const auto name = json_field(status.body, "restart_signal")) p.restart_signal = parse_signal(*name);
+    p.restart_timeout = seconds_field(status.body, "restart_timeout");
+    p.stop_timeout = seconds_field(status.body, "stop_timeout");
+    return p;
+}
+
 int stop(const SubOptions& o, const Config& config) {
     const pid_t pid = find_target(o.pid, o.pid_file);
     const auto probe = probe_of(o, config);
-    const auto deadline = SteadyClock::now() + o.timeout.value_or(config.drain_delay + config.grace + 30s);
+    const Duration stop_timeout =
+        (o.wait ? published(probe).stop_timeout : std::nullopt).value_or(config.drain_delay + config.grace);
+    const auto deadline = SteadyClock::now() + o.timeout.value_or(stop_timeout + 30s);
     if (!o.wait || !probe) {
         if (::kill(pid, SIGTERM) != 0) throw TargetError(fmt::format("kill({}, SIGTERM) failed", pid));
         if (!o.wait) return k_ok;
@@ -117,11 +151,16 @@ int stop(const SubOptions& o, const Config& config) {
 
 int restart(const SubOptions& o, const Config& config) {
     const pid_t pid = find_target(o.pid, o.pid_file);
-    const int signo = config.restart_signals.empty() ? SIGUSR1 : config.restart_signals.front();
     const auto probe = probe_of(o, config);
+    // The signal the running clawinit restarts on, as it says itself; this process's config
+    // only when its probe server cannot be asked.
+    const Published target = published(probe);
+    const int signo = target.restart_signal.value_or(
+        config.restart_signals.empty() ? SIGUSR1 : config.restart_signals.front());
     if (!o.wait) return ::kill(pid, signo) == 0 ? k_ok : k_no_target;
     if (!probe) throw ConfigError("restart --wait needs the probe server (--probe-listen is off)");
-    const auto deadline = SteadyClock::now() + o.timeout.value_or(config.effective_restart_timeout() + 60s);
+    const Duration restart_timeout = target.restart_timeout.value_or(config.effective_restart_timeout());
+    const auto deadline = SteadyClock::now() + o.timeout.value_or(restart_timeout + 60s);
     const HttpResult before = http_get(*probe, "/status", 2s);
     if (before.status != 200) throw TargetError(fmt::format("probe server: {}", before.error));
     const auto restarts0 = json_number(before.body, "restarts").value_or(0);
@@ -133,12 +172,18 @@ int restart(const SubOptions& o, const Config& config) {
     if (::kill(pid, signo) != 0) throw TargetError(fmt::format("kill({}, {}) failed", pid, signal_name(signo)));
 
     bool saw_restarting = false;
+    bool saw_stop = false;  // a stop (SIGTERM) began meanwhile: it wins, no restart follows
     for (;;) {
         const HttpResult now = http_get(*probe, "/status", 2s);
         if (now.status != 200) {
             const HttpResult end = exit_watch.error.empty() ? http_finish(exit_watch, SteadyClock::now() + 2s)
                                                             : HttpResult{};
-            if (end.status == 200)
+            if (end.status == 200 && saw_stop)
+                std::fprintf(stderr,
+                             "clawinit restart: a stop arrived during the restart and won; "
+                             "clawinit exited with %s\n",
+                             field_or(end.body, "exit_code").c_str());
+            else if (end.status == 200)
                 std::fprintf(stderr,
                              "clawinit restart: the child exited with code %s, not a restart code; "
                              "clawinit exited with %s\n",
@@ -152,10 +197,17 @@ int restart(const SubOptions& o, const Config& config) {
         const auto restarts = json_number(now.body, "restarts").value_or(0);
         const auto child = json_number(now.body, "pid").value_or(0);
         saw_restarting |= status == "restarting";
+        saw_stop |= field_or(now.body, "reason") == "graceful shutdown";
         if (restarts > restarts0 && status == "running") {
             std::printf("restarted: child pid %lld -> %lld, ready after %.3fs\n", child0, child,
                         std::chrono::duration<double>(SteadyClock::now() - started).count());
             return k_ok;
+        }
+        if (restarts == restarts0 && saw_stop) {
+            // The child may still be running (the stop's grace): there is no exit code to
+            // report yet, and no restart will follow.
+            std::fprintf(stderr, "clawinit restart: a stop is under way; no restart will happen\n");
+            return k_bad_outcome;
         }
         if (restarts == restarts0 && (status == "stopping" || status == "backoff")) {
             std::fprintf(stderr, "clawinit restart: the child exited with code %s, not a restart code\n",

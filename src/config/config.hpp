@@ -45,6 +45,9 @@ struct Config {
     std::string ready_check;                   // empty: ready = child running
     std::string live_check;
     int live_failures{3};
+    // Live checks fail while a child starts (nothing listens yet); they count only once the
+    // child has been ready or passed one since its spawn, or this long after the spawn.
+    Duration live_start_period{std::chrono::seconds(60)};
     Duration check_interval{std::chrono::seconds(2)};
     Duration check_timeout{std::chrono::seconds(1)};
     std::string state_dir;

@@ -6,6 +6,8 @@
 #include <cstring>
 #include <utility>
 
+#include <sys/wait.h>
+
 #include <fmt/format.h>
 
 #include "config/duration.hpp"
@@ -44,6 +46,17 @@ void log(Actions& out, LogLevel level, std::string message) {
     out.emplace_back(Log{level, std::move(message)});
 }
 
+std::string_view drop_explanation(DropReason reason) {
+    switch (reason) {
+        case DropReason::rewritten: return "--rewrite maps it to nothing";
+        case DropReason::stopping: return "a stop is under way";
+        case DropReason::backoff: return "no child during the crash backoff";
+        case DropReason::no_child: return "no child is running";
+        case DropReason::coalesced: return "a restart is already pending";
+    }
+    return "";
+}
+
 }  // namespace
 
 Supervisor::Supervisor(Config config) : m_config(std::move(config)) {}
@@ -68,6 +81,9 @@ void Supervisor::on(const Spawned& event, Time now, Actions& out) {
     // Without a ready check, a running child is a ready one.
     m_check_passing = m_config.ready_check.empty();
     if (m_check_passing) m_started = true;
+    m_ready_since_spawn = m_check_passing;
+    m_live_since_spawn = false;
+    m_respawned = m_restarting;
     log(out, LogLevel::info,
         fmt::format("spawned pid={} command=\"{}\"{}", event.pid, command_line(m_config.command),
                     m_restarting ? " (restart)" : ""));
@@ -111,11 +127,10 @@ void Supervisor::on(const SignalReceived& event, Time now, Actions& out) {
         return;
     }
     if (m_child_pid == 0) {
-        log(out, LogLevel::debug,
-            fmt::format("{} not forwarded: no child is running", signal_name(signo)));
+        drop(signo, no_child_reason(), now, out);
         return;
     }
-    forward(signo, out);
+    forward(signo, now, out);
 }
 
 void Supervisor::on(const ChildExited& event, Time now, Actions& out) {
@@ -124,10 +139,10 @@ void Supervisor::on(const ChildExited& event, Time now, Actions& out) {
     const int pid = std::exchange(m_child_pid, 0);
     m_stats.last_exit = code;
     ++m_stats.exits[code];
-    log(out, LogLevel::info, fmt::format("child pid={} exited with code {}", pid, code));
+    log_child_end(pid, event.wait_status, code, out);
 
     if (m_phase == Phase::stopping || m_phase == Phase::draining) {
-        enter_finishing(code, now, out);
+        enter_finishing(stop_exit_code(code, out), now, out);
         return;
     }
     const bool restart_requested = m_restart_pending && now <= m_restart_deadline;
@@ -203,7 +218,7 @@ void Supervisor::on(const ChildrenGone&, Time now, Actions& out) {
     out.emplace_back(Exit{code});
 }
 
-void Supervisor::on(const CheckResult& event, Time, Actions& out) {
+void Supervisor::on(const CheckResult& event, Time now, Actions& out) {
     if (m_phase != Phase::running && m_phase != Phase::draining && m_phase != Phase::stopping)
         return;  // a result about a child that is gone
     if (event.check == CheckKindOf::ready) {
@@ -213,6 +228,7 @@ void Supervisor::on(const CheckResult& event, Time, Actions& out) {
                            : fmt::format("child pid={} is not ready: {}", m_child_pid, event.detail));
         m_check_passing = event.pass;
         m_not_ready_detail = event.pass ? "" : event.detail;
+        if (event.pass) m_ready_since_spawn = true;
         if (event.pass && !m_started) {
             m_started = true;
             out.emplace_back(SaveState{});
@@ -223,9 +239,11 @@ void Supervisor::on(const CheckResult& event, Time, Actions& out) {
         if (m_live_failures >= m_config.live_failures)
             log(out, LogLevel::info, fmt::format("child pid={} is live again", m_child_pid));
         m_live_failures = 0;
+        m_live_since_spawn = true;
         return;
     }
     m_live_detail = event.detail;
+    if (!live_checks_count(now)) return;
     if (++m_live_failures == m_config.live_failures)
         log(out, LogLevel::warn,
             fmt::format("child pid={} failed {} live checks in a row ({}): /health now answers 503",
@@ -240,35 +258,47 @@ bool Supervisor::live() const {
     return !m_budget_spent && m_live_failures < m_config.live_failures;
 }
 
-const char* Supervisor::status_name() const {
+bool Supervisor::live_checks_count(Time now) const {
+    // A child on its way out (a stop, a restart it was asked for) is not hung; one that is
+    // still starting is not either, until it has shown it can answer or the start period is
+    // over. Only then do failures mean "hung" and count toward /health 503.
+    if (m_phase != Phase::running || m_stop_requested || m_restart_pending) return false;
+    const bool answered = (!m_config.ready_check.empty() && m_ready_since_spawn) || m_live_since_spawn;
+    return answered || !m_child_started_at ||
+           now - *m_child_started_at >= m_config.live_start_period;
+}
+
+Status Supervisor::status() const {
     switch (m_phase) {
-        case Phase::starting: return restarts() > 0 ? "restarting" : "starting";
-        case Phase::running:
-            if (m_restart_pending) return "restarting";
-            if (!m_check_passing) return m_started ? "restarting" : "starting";
-            return "running";
-        case Phase::backoff: return "backoff";
         case Phase::draining:
         case Phase::stopping:
         case Phase::finishing:
-        case Phase::exited: return "stopping";
+        case Phase::exited: return Status::stopping;
+        case Phase::backoff: return Status::backoff;
+        case Phase::starting: return m_restarting ? Status::restarting : Status::starting;
+        case Phase::running: break;
     }
-    return "stopping";
+    if (m_stop_requested) return Status::stopping;
+    if (m_restart_pending) return Status::restarting;
+    if (!m_ready_since_spawn) return m_respawned ? Status::restarting : Status::starting;
+    return m_check_passing ? Status::running : Status::unready;
 }
 
 std::optional<std::string> Supervisor::reason() const {
     if (m_stop_requested) return std::string("graceful shutdown");
     if (m_budget_spent) return std::string("crash budget spent");
+    if (m_phase == Phase::finishing || m_phase == Phase::exited) return std::string("child exited");
     if (m_live_failures >= m_config.live_failures) return "live check failing: " + m_live_detail;
     switch (m_phase) {
-        case Phase::starting: return std::string("child starting");
+        case Phase::starting:
+            return std::string(m_restarting ? "child restarting" : "child starting");
         case Phase::backoff: return std::string("child crashed, restart pending");
-        case Phase::finishing:
-        case Phase::exited: return std::string("child exited");
         default: break;
     }
     if (m_restart_pending) return std::string("restart requested");
-    if (!m_check_passing) return "ready check failing" + (m_not_ready_detail.empty() ? std::string() : ": " + m_not_ready_detail);
+    if (!m_check_passing)
+        return m_not_ready_detail.empty() ? std::string("ready check failing")
+                                          : "ready check failing: " + m_not_ready_detail;
     return std::nullopt;
 }
 
@@ -281,11 +311,19 @@ void Supervisor::begin_stop(int signo, Time now, Actions& out) {
             m_stop_requested = true;
             m_stop_signal = signo;
             m_stop_started = now;
-            m_restart_pending = false;  // a stop wins over a restart in flight
+            // A stop wins over a restart in flight; the child may still answer the restart
+            // request, which then counts as its clean stop (stop_exit_code).
+            m_stop_won_restart = m_restart_pending && now <= m_restart_deadline;
+            m_restart_pending = false;
             log(out, LogLevel::info,
                 fmt::format("Graceful shutdown initiated ({})", signal_name(signo)));
             out.emplace_back(SaveState{});
-            if (m_config.drain_delay.count() > 0) {
+            if (m_config.drain_delay.count() > 0 && !m_ready_since_spawn) {
+                // No endpoint can point at a child that has not been ready: nothing to drain.
+                log(out, LogLevel::info,
+                    fmt::format("no drain delay: the child has not been ready since its spawn"));
+            }
+            if (m_config.drain_delay.count() > 0 && m_phase == Phase::running && m_ready_since_spawn) {
                 m_phase = Phase::draining;
                 log(out, LogLevel::info,
                     fmt::format("draining: not ready; forwarding {} in {}", signal_name(signo),
@@ -302,7 +340,7 @@ void Supervisor::begin_stop(int signo, Time now, Actions& out) {
             break;
         case Phase::stopping:
             // Forward again (a second Ctrl-C), but the grace deadline stays where it is.
-            if (m_child_pid) forward(signo, out);
+            if (m_child_pid) forward(signo, now, out);
             break;
         case Phase::backoff:
             m_stop_requested = true;
@@ -314,16 +352,16 @@ void Supervisor::begin_stop(int signo, Time now, Actions& out) {
             enter_finishing(m_stats.last_exit.value_or(0), now, out);
             break;
         case Phase::finishing:
-        case Phase::exited:
-            log(out, LogLevel::debug,
-                fmt::format("{} ignored: already shutting down", signal_name(signo)));
-            break;
+        case Phase::exited: drop(signo, DropReason::stopping, now, out); break;
     }
 }
 
 void Supervisor::forward_stop(Time now, Actions& out) {
     m_phase = Phase::stopping;
-    if (m_child_pid) forward(m_stop_signal, out);
+    if (m_child_pid) {
+        forward(m_stop_signal, now, out);
+        m_stop_sent = rewritten(m_stop_signal);
+    }
     m_grace_deadline = now + m_config.grace;
     arm(*m_grace_deadline, out);
 }
@@ -332,22 +370,19 @@ void Supervisor::request_restart(int signo, Time now, Actions& out) {
     if (m_phase != Phase::running) {
         // During a stop a restart would be undone at once; with no child there is nothing to
         // ask. Dropping it keeps "never restart after a stop signal" and the crash budget.
-        log(out, LogLevel::info,
-            fmt::format("{} ignored: child is not running ({})", signal_name(signo),
-                        phase_name(m_phase)));
+        drop(signo, no_child_reason(), now, out);
         return;
     }
     if (m_restart_pending) {
         // The child already has its restart request; asking again would only interrupt its
         // state save. A burst of requests is one restart.
-        log(out, LogLevel::debug,
-            fmt::format("{} coalesced: a restart is already pending", signal_name(signo)));
+        drop(signo, DropReason::coalesced, now, out);
         return;
     }
     log(out, LogLevel::info,
         fmt::format("restart requested ({}): child pid={} has {} to exit", signal_name(signo),
                     m_child_pid, format_duration(m_config.effective_restart_timeout())));
-    forward(signo, out);
+    forward(signo, now, out);
     m_restart_pending = true;
     m_restart_deadline = now + m_config.effective_restart_timeout();
     arm(m_restart_deadline, out);
@@ -410,10 +445,10 @@ void Supervisor::spawn(Actions& out) {
     out.emplace_back(Spawn{});
 }
 
-void Supervisor::forward(int signo, Actions& out) {
+void Supervisor::forward(int signo, Time now, Actions& out) {
     const int to_send = rewritten(signo);
     if (to_send == 0) {
-        log(out, LogLevel::debug, fmt::format("{} dropped by --rewrite", signal_name(signo)));
+        drop(signo, DropReason::rewritten, now, out);
         return;
     }
     // The kill goes first: the log line is for people, the signal is the hot path.
@@ -427,6 +462,62 @@ void Supervisor::record_forward(int signo, int sent_as, int pid, Actions& out) {
         sent_as == signo ? fmt::format("forwarding {} to pid={}", signal_name(signo), pid)
                          : fmt::format("forwarding {} as {} to pid={}", signal_name(signo),
                                        signal_name(sent_as), pid));
+}
+
+void Supervisor::drop(int signo, DropReason reason, Time now, Actions& out) {
+    ++m_stats.dropped[{signo, reason}];
+    // Info, so a signal that went nowhere is visible at the default level; rate-limited per
+    // signal and reason, so a loop sending it cannot flood the log.
+    auto [it, first] = m_drop_log.try_emplace({signo, reason}, DropLog{now, 0});
+    DropLog& entry = it->second;
+    if (!first && now - entry.last < k_drop_log_interval) {
+        ++entry.unlogged;
+        return;
+    }
+    const std::string more =
+        entry.unlogged ? fmt::format(" ({} more since the last report)", entry.unlogged) : "";
+    entry = DropLog{now, 0};
+    log(out, LogLevel::info,
+        fmt::format("{} dropped: {}{}", signal_name(signo), drop_explanation(reason), more));
+}
+
+DropReason Supervisor::no_child_reason() const {
+    switch (m_phase) {
+        case Phase::backoff: return DropReason::backoff;
+        case Phase::draining:
+        case Phase::stopping:
+        case Phase::finishing:
+        case Phase::exited: return DropReason::stopping;
+        case Phase::starting:
+        case Phase::running: break;
+    }
+    return m_stop_requested ? DropReason::stopping : DropReason::no_child;
+}
+
+void Supervisor::log_child_end(int pid, int wait_status, int code, Actions& out) {
+    // Name the forwarded stop signal as the cause: "exited with code 143" alone reads like a
+    // crash when it is a child that died of our SIGTERM (Node before its handler is set up).
+    std::string cause;
+    if (m_stop_sent != 0 && WIFSIGNALED(wait_status) && WTERMSIG(wait_status) == m_stop_sent)
+        cause = fmt::format(": stopped by {} (forwarded)", signal_name(m_stop_sent));
+    else if (m_stop_sent != 0 && WIFEXITED(wait_status) && code == 128 + m_stop_sent)
+        cause = fmt::format(": stopped by {} (forwarded; reported as exit code {})",
+                            signal_name(m_stop_sent), code);
+    else if (m_killed && WIFSIGNALED(wait_status) && WTERMSIG(wait_status) == SIGKILL)
+        cause = ": killed by SIGKILL (grace expired)";
+    log(out, LogLevel::info, fmt::format("child pid={} exited with code {}{}", pid, code, cause));
+}
+
+int Supervisor::stop_exit_code(int code, Actions& out) const {
+    // The child did what the restart signal asked (exit with a restart code); the stop that
+    // arrived meanwhile only means no new child. That is a clean stop: exit 0, not the
+    // restart's code, so `docker stop` and `stop --wait` do not report a failure.
+    if (!m_stop_won_restart || !is_restart_code(code) || code == 0) return code;
+    log(out, LogLevel::info,
+        fmt::format("the child answered the pending restart request with code {}; the stop "
+                    "won, so this is a clean stop: exit code 0",
+                    code));
+    return 0;
 }
 
 void Supervisor::arm(Time deadline, Actions& out) {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "core/status.hpp"
 
 namespace clawinit {
 
@@ -79,7 +80,13 @@ struct Stats {
     std::optional<int> last_exit;
     std::optional<Duration> last_stop_duration;
     bool last_stop_killed{false};  // the grace ran out and SIGKILL was needed
+    // (signal number, why) -> signals that reached clawinit and went nowhere
+    std::map<std::pair<int, DropReason>, std::uint64_t> dropped;
 };
+
+// Rate limit of the info line for a dropped signal: the first of each (signal, reason), then
+// at most one per this interval, with the count of those not logged in between.
+inline constexpr Duration k_drop_log_interval{std::chrono::seconds(10)};
 
 class Supervisor {
 public:
@@ -102,8 +109,14 @@ public:
     bool ready() const;    // child runs, its ready check passes, no stop or restart under way
     bool live() const;     // live checks pass and the crash budget is not spent
     bool started() const { return m_started; }  // the child has been ready once
-    const char* status_name() const;             // starting|running|restarting|backoff|stopping
-    std::optional<std::string> reason() const;   // why not ready / not live, or the stop
+    // The status and its reason, both from the state alone (one place for /status, /metrics
+    // and `clawinit status`). reason() is set whenever /ready or /health fails, or a stop,
+    // restart or backoff is under way; nullopt for a ready, live child.
+    Status status() const;
+    std::optional<std::string> reason() const;
+    // The current child has been ready since its spawn (a drain delay only protects endpoints
+    // that could point at it).
+    bool ready_since_spawn() const { return m_ready_since_spawn; }
 
 private:
     void on(const Start&, Time now, Actions& out);
@@ -118,11 +131,16 @@ private:
     void begin_stop(int signo, Time now, Actions& out);
     void forward_stop(Time now, Actions& out);
     void request_restart(int signo, Time now, Actions& out);
+    int stop_exit_code(int code, Actions& out) const;
     void after_crash(int code, Time now, Actions& out);
     void back_off(int code, Time now, Actions& out);  // restart after a delay, within the budget
     void enter_finishing(int code, Time now, Actions& out);
     void spawn(Actions& out);
-    void forward(int signo, Actions& out);
+    void forward(int signo, Time now, Actions& out);
+    void drop(int signo, DropReason reason, Time now, Actions& out);
+    DropReason no_child_reason() const;
+    bool live_checks_count(Time now) const;
+    void log_child_end(int pid, int wait_status, int code, Actions& out);
     void record_forward(int signo, int sent_as, int pid, Actions& out);
     void arm(Time deadline, Actions& out);
     void disarm(Actions& out);
@@ -153,6 +171,13 @@ private:
     bool m_check_passing{false};  // the current child's ready check (true without one)
     bool m_started{false};
     int m_live_failures{0};
+    bool m_ready_since_spawn{false};  // the current child's ready check passed (or none)
+    bool m_live_since_spawn{false};   // the current child passed a live check
+    bool m_respawned{false};          // the current child replaces an earlier one
+    int m_stop_sent{0};               // the stop signal as forwarded (after --rewrite), 0: none yet
+    bool m_stop_won_restart{false};   // a stop arrived while a restart request was pending
+    struct DropLog { Time last; std::uint64_t unlogged{0}; };
+    std::map<std::pair<int, DropReason>, DropLog> m_drop_log;
     std::string m_not_ready_detail;
     std::string m_live_detail;
     Stats m_stats;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "config/signal_names.hpp"
 #include "log/logger.hpp"
 #include "probe/metrics.hpp"
 
@@ -132,31 +133,20 @@ std::uint64_t whole_seconds(double seconds) {
                             : static_cast<std::uint64_t>(seconds);
 }
 
-std::string not_ready_reason(const ProbeSnapshot& s) {
-    if (s.reason) return *s.reason;
-    if (s.status == "stopping") return "graceful shutdown";
-    if (s.status == "restarting") return "restarting";
-    if (s.status == "backoff") return "backoff before restart";
-    if (s.child_pid == 0) return "child not running";
-    return "ready check not passing";
-}
-
-// The reason /status shows: the snapshot's own, or the one the spec requires while stopping.
-std::optional<std::string> status_reason(const ProbeSnapshot& s) {
-    if (s.reason) return s.reason;
-    if (s.status == "stopping") return std::string("graceful shutdown");
-    return std::nullopt;
+// The reason, if the Supervisor gave one, as a trailing JSON member. Reasons are decided in
+// one place (Supervisor::reason); this layer only writes them.
+std::string reason_member(const ProbeSnapshot& s) {
+    return s.reason ? R"(,"reason":)" + quoted(*s.reason) : std::string();
 }
 
 ProbeAnswer answer_live(const ProbeSnapshot& s) {
     if (s.live) return json_answer(200, R"({"status":"ok"})");
-    return json_answer(503, R"({"status":"fail","reason":)" +
-                                quoted(s.reason.value_or("live check failing")) + "}");
+    return json_answer(503, R"({"status":"fail")" + reason_member(s) + "}");
 }
 
 ProbeAnswer answer_ready(const ProbeSnapshot& s) {
     if (s.ready) return json_answer(200, R"({"ready":true})");
-    return json_answer(503, R"({"ready":false,"reason":)" + quoted(not_ready_reason(s)) + "}");
+    return json_answer(503, R"({"ready":false)" + reason_member(s) + "}");
 }
 
 ProbeAnswer answer_startup(const ProbeSnapshot& s) {
@@ -167,12 +157,16 @@ ProbeAnswer answer_startup(const ProbeSnapshot& s) {
 // Key order is fixed (status, uptime, child, reason) so the seed article's
 // {"status":"running","uptime":12345} stays a prefix of what clients see.
 ProbeAnswer answer_status(const ProbeSnapshot& s) {
-    std::string body = R"({"status":)" + quoted(s.status);
+    std::string body = R"({"status":)" + quoted(status_name(s.status));
     body += R"(,"uptime":)" + std::to_string(whole_seconds(s.uptime_seconds));
     body += R"(,"child":{"pid":)" + (s.child_pid > 0 ? std::to_string(s.child_pid) : "null");
     body += R"(,"restarts":)" + std::to_string(s.restarts);
     body += R"(,"last_exit":)" + (s.last_exit ? std::to_string(*s.last_exit) : "null") + "}";
-    if (const auto reason = status_reason(s)) body += R"(,"reason":)" + quoted(*reason);
+    body += reason_member(s);
+    // For `clawinit stop/restart` run without the container's config (see snapshot.hpp).
+    if (s.restart_signal > 0) body += R"(,"restart_signal":)" + quoted(signal_name(s.restart_signal));
+    body += R"(,"restart_timeout":)" + format_sample_value(s.restart_timeout_seconds);
+    body += R"(,"stop_timeout":)" + format_sample_value(s.stop_timeout_seconds);
     body += "}";
     return json_answer(200, std::move(body));
 }

@@ -61,6 +61,27 @@ void add_signals_forwarded(std::string& out, const ProbeSnapshot& s) {
     }
 }
 
+void add_signals_dropped(std::string& out, const ProbeSnapshot& s) {
+    constexpr std::string_view k_name = "clawinit_signals_dropped_total";
+    add_family_header(out, k_name, MetricType::counter,
+                      "Signals that reached clawinit and went nowhere, by name and reason.");
+    for (const auto& [key, dropped] : s.dropped) {
+        out += fmt::format("{}{{signal=\"{}\",reason=\"{}\"}} {}\n", k_name,
+                           escape_label_value(signal_name(key.first)),
+                           drop_reason_name(key.second), count(dropped));
+    }
+}
+
+// One sample per status, 1 for the current one (the Prometheus "state set" shape), so
+// `clawinit_status{status="unready"} == 1` is an alert rule and the word is /status's.
+void add_status(std::string& out, const ProbeSnapshot& s) {
+    constexpr std::string_view k_name = "clawinit_status";
+    add_family_header(out, k_name, MetricType::gauge,
+                      "1 for the status /status reports, 0 for the others.");
+    for (const Status status : k_all_statuses)
+        add_labelled_sample(out, k_name, "status", status_name(status), flag(status == s.status));
+}
+
 void add_child_exits(std::string& out, const ProbeSnapshot& s) {
     constexpr std::string_view k_name = "clawinit_child_exits_total";
     add_family_header(out, k_name, MetricType::counter,
@@ -115,6 +136,7 @@ std::string render_metrics(const ProbeSnapshot& s) {
     std::string out;
     add_restarts(out, s);
     add_signals_forwarded(out, s);
+    add_signals_dropped(out, s);
     add_counter(out, "clawinit_zombies_reaped_total",
                 "Exited processes other than the child that clawinit reaped.", s.zombies_reaped);
     add_child_exits(out, s);
@@ -127,6 +149,7 @@ std::string render_metrics(const ProbeSnapshot& s) {
     add_gauge(out, "clawinit_last_state_save_duration_seconds",
               "Seconds the last state.json save took; NaN before the first one.",
               optional_seconds(s.last_state_save_seconds));
+    add_status(out, s);
     add_gauge(out, "clawinit_ready", "1 when the child is ready (what /ready answers), else 0.",
               flag(s.ready));
     add_gauge(out, "clawinit_live", "1 when clawinit reports live (what /health answers), else 0.",

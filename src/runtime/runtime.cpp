@@ -383,7 +383,7 @@ ProbeSnapshot Runtime::snapshot() const {
     const Supervisor& sup = m_supervisor;
     const Stats& stats = sup.stats();
     ProbeSnapshot s;
-    s.status = sup.status_name();
+    s.status = sup.status();
     s.reason = sup.reason();
     s.live = sup.live();
     s.ready = sup.ready();
@@ -396,6 +396,12 @@ ProbeSnapshot Runtime::snapshot() const {
     s.restarts_crash = stats.restarts_crash;
     s.forwarded = stats.forwarded;
     s.exits = stats.exits;
+    s.dropped = stats.dropped;
+    if (!m_config.restart_signals.empty()) s.restart_signal = m_config.restart_signals.front();
+    s.restart_timeout_seconds =
+        std::chrono::duration<double>(m_config.effective_restart_timeout()).count();
+    s.stop_timeout_seconds =
+        std::chrono::duration<double>(m_config.drain_delay + m_config.grace).count();
     s.zombies_reaped = m_zombies_reaped;
     if (stats.last_stop_duration)
         s.last_stop_seconds = std::chrono::duration<double>(*stats.last_stop_duration).count();

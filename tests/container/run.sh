@@ -99,6 +99,8 @@ done
 rm -rf "$tmpcfg"
 say "validating manifests"
 /usr/bin/python3 tests/container/validate_manifests.py
+say "systemd-analyze verify on examples/systemd"
+bash tests/container/verify_systemd_units.sh
 
 # --- runtime ----------------------------------------------------------------------------------
 [ -z "$install_failed" ] || skip "$install_failed: no container runtime on this machine"

@@ -283,7 +283,7 @@ class TestKubePlay(unittest.TestCase):
             "clawinit-gateway-pod-config": self.configmap,  # before the pod name, its prefix
             "localhost/clawinit-gateway:latest": IMAGE,
             "name: clawinit-gateway-pod": "name: " + self.pod,
-            "claimName: clawinit-gateway-data": "claimName: " + self.claim,
+            "clawinit-gateway-data": self.claim,  # the claim object and its use
             "hostPort: 18888": "hostPort: %d" % self.gw_port,
             "hostPort: 18899": "hostPort: %d" % self.probe_port,
         })
@@ -333,6 +333,37 @@ class TestKubePlay(unittest.TestCase):
         out = logs(self.container)
         self.assertRegex(out, r"stopped in \d+ms; exiting with code 0")
         self.assertNotIn("state: not saved", out)
+
+
+class TestKubePlayRestricted(TestKubePlay):
+    """examples/k8s/pod-restricted.yaml: the same checks with nothing running as root (Pod
+    Security "restricted": uid 10001, no capabilities, RuntimeDefault seccomp)."""
+
+    def setUp(self):
+        self.pod = "clawinit-ct-%s-rpod" % RUN_ID
+        self.claim = "clawinit-ct-%s-rkube-data" % RUN_ID
+        self.configmap = "clawinit-ct-%s-rkube-config" % RUN_ID
+        self.gw_port, self.probe_port = free_port(), free_port()
+        with open(os.path.join(REPO, "examples/k8s/pod-restricted.yaml")) as f:
+            text = f.read()
+        text = substitute(text, {
+            "clawinit-gateway-restricted-config": self.configmap,  # before the pod name
+            "clawinit-gateway-restricted-data": self.claim,
+            "localhost/clawinit-gateway:latest": IMAGE,
+            "name: clawinit-gateway-restricted": "name: " + self.pod,
+            "hostPort: 18888": "hostPort: %d" % self.gw_port,
+            "hostPort: 18899": "hostPort: %d" % self.probe_port,
+        })
+        fd, self.manifest = tempfile.mkstemp(suffix=".yaml")
+        with os.fdopen(fd, "w") as f:
+            f.write(text)
+        self.container = self.pod + "-gateway"
+
+    def test_kube_play(self):
+        super().test_kube_play()
+        # Nothing ran as root: the container's user (clawinit, PID 1, and so the gateway) is
+        # the pod's runAsUser.
+        self.assertTrue(inspect(self.container, "{{.Config.User}}").startswith("10001"))
 
 
 def load_compose_service():

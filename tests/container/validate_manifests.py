@@ -13,7 +13,17 @@ Needs python3-yaml (Debian package). What is checked:
   probes on clawinit's paths and probe port, and terminationGracePeriodSeconds > drain-delay +
   grace of the clawinit configuration the container uses;
 - Compose: restart policy, stop_grace_period > clawinit's drain + grace, the clawinit
-  healthcheck, named volumes declared, ports published on 127.0.0.1 only.
+  healthcheck, named volumes declared, ports published on 127.0.0.1 only;
+- what a cluster admin reviews: no Secret objects (applying one would overwrite the user's real
+  token; a Secret or claim the user creates is named in a `# user-provided: Kind/name` comment),
+  every claim defined or user-provided, a probe-level terminationGracePeriodSeconds on every
+  livenessProbe, and for Deployments: resources.requests, allowPrivilegeEscalation false, a
+  RuntimeDefault seccompProfile, a Service and a PodDisruptionBudget selecting it; OpenClaw
+  workloads keep /home/node/.openclaw on a claim (what the Compose setups persist);
+- files named *restricted*: the Pod Security "restricted" level, rule by rule (runAsNonRoot,
+  no root uid, allowPrivilegeEscalation false, capabilities drop ALL and add none but
+  NET_BIND_SERVICE, seccompProfile RuntimeDefault/Localhost, no hostPath, no host namespaces,
+  no privileged); at least one such workload exists under examples/k8s.
 """
 
 import os
@@ -96,10 +106,81 @@ def clawinit_config_of(container, configmaps, where):
     return cfg
 
 
-def check_pod_spec(spec, where, configmaps, secrets, template_labels=None):
+RESTRICTED_SECCOMP = ("RuntimeDefault", "Localhost")
+
+
+def check_restricted(spec, where):
+    """Pod Security Standards, "restricted" profile (v1.2x), one rule per check."""
+    pod_sc = spec.get("securityContext") or {}
+    for host in ("hostNetwork", "hostPID", "hostIPC"):
+        if spec.get(host):
+            error(where, "restricted: %s must not be set" % host)
+    for v in spec.get("volumes", []):
+        if "hostPath" in v:
+            error(where, "restricted: volume %s is a hostPath" % v.get("name"))
+    if pod_sc.get("runAsUser") == 0:
+        error(where, "restricted: pod runAsUser 0")
+    for c in spec.get("containers", []) + spec.get("initContainers", []):
+        cw = "%s container %s" % (where, c.get("name"))
+        sc = c.get("securityContext") or {}
+        if not (sc.get("runAsNonRoot", pod_sc.get("runAsNonRoot")) is True):
+            error(cw, "restricted: runAsNonRoot must be true (pod or container)")
+        if sc.get("runAsUser") == 0:
+            error(cw, "restricted: runAsUser 0")
+        if sc.get("allowPrivilegeEscalation") is not False:
+            error(cw, "restricted: allowPrivilegeEscalation must be false")
+        if sc.get("privileged"):
+            error(cw, "restricted: privileged")
+        caps = sc.get("capabilities") or {}
+        if "ALL" not in (caps.get("drop") or []):
+            error(cw, "restricted: capabilities must drop ALL")
+        extra = [a for a in (caps.get("add") or []) if a != "NET_BIND_SERVICE"]
+        if extra:
+            error(cw, "restricted: capabilities may add only NET_BIND_SERVICE, not %r" % extra)
+        seccomp = (sc.get("seccompProfile") or pod_sc.get("seccompProfile") or {}).get("type")
+        if seccomp not in RESTRICTED_SECCOMP:
+            error(cw, "restricted: seccompProfile.type must be RuntimeDefault or Localhost, got %r" % seccomp)
+
+
+def check_reviewable(spec, where, is_deployment):
+    """What a cluster admin asks of a workload, restricted or not."""
+    pod_sc = spec.get("securityContext") or {}
+    for c in spec.get("containers", []):
+        cw = "%s container %s" % (where, c.get("name"))
+        live = c.get("livenessProbe") or {}
+        if live and not isinstance(live.get("terminationGracePeriodSeconds"), int):
+            error(cw, "livenessProbe needs its own terminationGracePeriodSeconds (a hung gateway "
+                      "drains nothing; the pod's grace would delay its replacement)")
+        elif live and live["terminationGracePeriodSeconds"] >= spec.get("terminationGracePeriodSeconds", 30):
+            error(cw, "livenessProbe terminationGracePeriodSeconds must be below the pod's")
+        sc = c.get("securityContext") or {}
+        if sc.get("allowPrivilegeEscalation") is not False:
+            error(cw, "allowPrivilegeEscalation must be false")
+        seccomp = (sc.get("seccompProfile") or pod_sc.get("seccompProfile") or {}).get("type")
+        if seccomp not in RESTRICTED_SECCOMP:
+            error(cw, "seccompProfile RuntimeDefault (pod or container) missing")
+        if is_deployment and not (c.get("resources") or {}).get("requests"):
+            error(cw, "resources.requests missing (BestEffort pods are evicted first)")
+        if "openclaw" in (c.get("args") or []):
+            volumes = {v.get("name"): v for v in spec.get("volumes", [])}
+            mount = [m for m in c.get("volumeMounts", []) if m.get("mountPath") == "/home/node/.openclaw"]
+            if not mount or "persistentVolumeClaim" not in volumes.get(mount[0].get("name"), {}):
+                error(cw, "/home/node/.openclaw (the gateway's state) must be on a persistentVolumeClaim")
+
+
+def check_pod_spec(spec, where, configmaps, secrets, template_labels=None, claims=None,
+                   restricted=False, is_deployment=False):
     if not isinstance(spec, dict):
         error(where, "no pod spec")
         return
+    check_reviewable(spec, where, is_deployment)
+    if restricted:
+        check_restricted(spec, where)
+    for v in spec.get("volumes", []):
+        claim = (v.get("persistentVolumeClaim") or {}).get("claimName")
+        if claim and claims is not None and claim not in claims:
+            error(where, "volume %s: claim %s is neither defined next to it nor marked "
+                         "`# user-provided: PersistentVolumeClaim/%s`" % (v.get("name"), claim, claim))
     containers = spec.get("containers") or []
     if not containers:
         error(where, "no containers")
@@ -151,8 +232,19 @@ def check_pod_spec(spec, where, configmaps, secrets, template_labels=None):
             error(cw, "terminationGracePeriodSeconds %s must exceed drain-delay + grace = %gs" % (tgps, need))
 
 
+def user_provided(rel_files, kind):
+    """Names marked `# user-provided: Kind/name` in the given files: objects the user creates
+    (a Secret with a real token), documented instead of shipped."""
+    names = set()
+    for rel in rel_files:
+        with open(os.path.join(REPO, rel)) as f:
+            names |= set(re.findall(r"#\s*user-provided:\s*%s/([a-z0-9.-]+)" % kind, f.read()))
+    return names
+
+
 def check_k8s(docs_by_file):
     configmaps, secrets, objects = {}, {}, []
+    restricted_workloads = []
     for rel, docs in docs_by_file.items():
         for d in docs:
             if "kind" in d:
@@ -163,10 +255,10 @@ def check_k8s(docs_by_file):
         by_dir.setdefault(os.path.dirname(rel), []).append((rel, d))
     for _dir, objs in by_dir.items():
         configmaps = {d["metadata"]["name"]: d.get("data", {}) for _r, d in objs if d["kind"] == "ConfigMap"}
-        secrets = {}
-        for _r, d in objs:
-            if d["kind"] == "Secret":
-                secrets[d["metadata"]["name"]] = set((d.get("data") or {}).keys()) | set((d.get("stringData") or {}).keys())
+        files = sorted({r for r, _d in objs})
+        secrets = {name: {"token"} for name in user_provided(files, "Secret")}
+        claims = {d["metadata"]["name"] for _r, d in objs if d["kind"] == "PersistentVolumeClaim"}
+        claims |= user_provided(files, "PersistentVolumeClaim")
         workloads = []
         for rel, d in objs:
             kind = d["kind"]
@@ -182,13 +274,28 @@ def check_k8s(docs_by_file):
                 labels = get(d, "spec.template.metadata.labels", where) or {}
                 if not sel or any(labels.get(k) != v for k, v in sel.items()):
                     error(where, "selector %r does not match template labels %r" % (sel, labels))
-                if get(d, "spec.strategy.type", where, required=False) not in (None, "RollingUpdate"):
-                    error(where, "strategy must be RollingUpdate")
-                check_pod_spec(get(d, "spec.template.spec", where), where, configmaps, secrets)
+                strategy = get(d, "spec.strategy.type", where, required=False)
+                if strategy not in (None, "RollingUpdate", "Recreate"):
+                    error(where, "strategy must be RollingUpdate or Recreate")
+                if strategy == "Recreate" and d["spec"].get("replicas", 1) != 1:
+                    error(where, "Recreate is for a single replica on a ReadWriteOnce claim")
+                restricted = "restricted" in os.path.basename(rel)
+                check_pod_spec(get(d, "spec.template.spec", where), where, configmaps, secrets,
+                               claims=claims, restricted=restricted, is_deployment=True)
                 workloads.append((labels, d))
+                if restricted:
+                    restricted_workloads.append(rel)
+                selected = {k for k, o in objs_selecting(objs, labels)}
+                for needed in ("Service", "PodDisruptionBudget"):
+                    if needed not in selected:
+                        error(where, "no %s selects it" % needed)
             elif kind == "Pod":
-                check_pod_spec(get(d, "spec", where), where, configmaps, secrets)
+                restricted = "restricted" in os.path.basename(rel)
+                check_pod_spec(get(d, "spec", where), where, configmaps, secrets, claims=claims,
+                               restricted=restricted)
                 workloads.append((d["metadata"].get("labels") or {}, d))
+                if restricted:
+                    restricted_workloads.append(rel)
             elif kind in ("Service", "PodDisruptionBudget"):
                 sel = (get(d, "spec.selector", where) or {})
                 if kind == "PodDisruptionBudget":
@@ -224,11 +331,32 @@ def check_k8s(docs_by_file):
                         except yaml.YAMLError as e:
                             error(where, "data.%s: %s" % (key, e))
             elif kind == "Secret":
-                if not (d.get("data") or d.get("stringData")):
-                    error(where, "empty Secret")
+                error(where, "a Secret in an example overwrites the user's real one at every "
+                             "`kubectl apply`: document `kubectl create secret` and mark it "
+                             "`# user-provided: Secret/NAME` instead")
+            elif kind == "PersistentVolumeClaim":
+                if not get(d, "spec.resources.requests.storage", where) or not get(d, "spec.accessModes", where):
+                    error(where, "a claim needs accessModes and a storage request")
             else:
                 error(where, "unexpected kind %s" % kind)
         del workloads
+    if not any(r.startswith("examples/k8s/") for r in restricted_workloads):
+        error("examples/k8s", "no workload in a *restricted* file: the Pod Security restricted variant is missing")
+
+
+def objs_selecting(objs, labels):
+    """(kind, object) of the Services and PodDisruptionBudgets whose selector matches labels."""
+    out = []
+    for _r, d in objs:
+        if d["kind"] == "Service":
+            sel = (d.get("spec") or {}).get("selector") or {}
+        elif d["kind"] == "PodDisruptionBudget":
+            sel = ((d.get("spec") or {}).get("selector") or {}).get("matchLabels") or {}
+        else:
+            continue
+        if sel and all(labels.get(k) == v for k, v in sel.items()):
+            out.append((d["kind"], d))
+    return out
 
 
 def pod_spec(w):

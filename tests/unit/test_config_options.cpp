@@ -42,6 +42,7 @@ TEST_CASE("the table has exactly the options of the spec") {
                                               "ready-check",
                                               "live-check",
                                               "live-failures",
+                                              "live-start-period",
                                               "check-interval",
                                               "check-timeout",
                                               "state-dir",

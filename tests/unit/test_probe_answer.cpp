@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <csignal>
 #include <limits>
 #include <optional>
 #include <string>
@@ -12,6 +13,7 @@ using clawinit::answer_probe;
 using clawinit::k_max_target_bytes;
 using clawinit::ProbeAnswer;
 using clawinit::ProbeSnapshot;
+using clawinit::Status;
 
 namespace {
 
@@ -27,10 +29,10 @@ struct State {
     std::string_view ready_reason;  // the reason /ready gives when it answers 503
 };
 
-ProbeSnapshot snapshot(std::string status, bool live, bool ready, bool started, int pid,
+ProbeSnapshot snapshot(Status status, bool live, bool ready, bool started, int pid,
                        std::optional<std::string> reason = std::nullopt) {
     ProbeSnapshot s;
-    s.status = std::move(status);
+    s.status = status;
     s.live = live;
     s.ready = ready;
     s.started = started;
@@ -40,23 +42,24 @@ ProbeSnapshot snapshot(std::string status, bool live, bool ready, bool started, 
 }
 
 std::vector<State> states() {
+    // Reasons come from the Supervisor (Supervisor::reason); the answer only writes them.
     return {
-        {"starting, no child yet", snapshot("starting", true, false, false, 0), 200, 503, 503,
-         "child not running"},
-        {"starting, child not ready yet", snapshot("starting", true, false, false, 42), 200, 503,
-         503, "ready check not passing"},
-        {"running, ready", snapshot("running", true, true, true, 42), 200, 200, 200, ""},
-        {"running, ready check failing",
-         snapshot("running", true, false, true, 42, "ready check: connection refused"), 200, 503,
-         200, "ready check: connection refused"},
-        {"restarting", snapshot("restarting", true, false, true, 0), 200, 503, 200, "restarting"},
-        {"backoff", snapshot("backoff", true, false, true, 0), 200, 503, 200,
-         "backoff before restart"},
-        {"stopping", snapshot("stopping", true, false, true, 42, "graceful shutdown"), 200, 503,
+        {"starting, no child yet", snapshot(Status::starting, true, false, false, 0, "child starting"),
+         200, 503, 503, "child starting"},
+        {"starting, child not ready yet",
+         snapshot(Status::starting, true, false, false, 42, "ready check failing"), 200, 503,
+         503, "ready check failing"},
+        {"running, ready", snapshot(Status::running, true, true, true, 42), 200, 200, 200, ""},
+        {"unready: ready check failing",
+         snapshot(Status::unready, true, false, true, 42, "ready check failing: connection refused"),
+         200, 503, 200, "ready check failing: connection refused"},
+        {"restarting", snapshot(Status::restarting, true, false, true, 0, "restart requested"), 200,
+         503, 200, "restart requested"},
+        {"backoff", snapshot(Status::backoff, true, false, true, 0, "child crashed, restart pending"),
+         200, 503, 200, "child crashed, restart pending"},
+        {"stopping", snapshot(Status::stopping, true, false, true, 42, "graceful shutdown"), 200, 503,
          200, "graceful shutdown"},
-        {"stopping, reason left to the answer", snapshot("stopping", true, false, true, 42), 200,
-         503, 200, "graceful shutdown"},
-        {"crash budget spent", snapshot("backoff", false, false, true, 0, "crash budget spent"),
+        {"crash budget spent", snapshot(Status::stopping, false, false, true, 0, "crash budget spent"),
          503, 503, 200, "crash budget spent"},
     };
 }
@@ -140,57 +143,57 @@ TEST_CASE("probe answers: /health, /ready and /startup bodies") {
                   "{\"ready\":false,\"reason\":\"" + std::string(state.ready_reason) + "\"}\n");
         CHECK(started == (state.startup == 200 ? "{\"started\":true}\n" : "{\"started\":false}\n"));
     }
-    // Without a reason from the runtime, a failing live check still says something.
-    const ProbeSnapshot dead = snapshot("running", false, false, true, 42);
-    CHECK(answer_probe("GET", "/health", dead).body ==
-          "{\"status\":\"fail\",\"reason\":\"live check failing\"}\n");
+    // No reason from the Supervisor: none is made up here.
+    const ProbeSnapshot dead = snapshot(Status::running, false, false, true, 42);
+    CHECK(answer_probe("GET", "/health", dead).body == "{\"status\":\"fail\"}\n");
 }
 
 TEST_CASE("probe answers: /status JSON") {
-    ProbeSnapshot s = snapshot("running", true, true, true, 42);
+    ProbeSnapshot s = snapshot(Status::running, true, true, true, 42);
     s.uptime_seconds = 12345.9;
     s.restarts = 1;
     s.last_exit = 1;
+    s.restart_signal = SIGUSR2;
+    s.restart_timeout_seconds = 300;
+    s.stop_timeout_seconds = 305.5;
 
     SUBCASE("running") {
         const std::string body = answer_probe("GET", "/status", s).body;
         CHECK(body ==
-              R"({"status":"running","uptime":12345,"child":{"pid":42,"restarts":1,"last_exit":1}})"
+              R"({"status":"running","uptime":12345,"child":{"pid":42,"restarts":1,"last_exit":1},)"
+              R"("restart_signal":"SIGUSR2","restart_timeout":300,"stop_timeout":305.5})"
               "\n");
         // The seed article's shape stays a prefix.
         CHECK(body.starts_with(R"({"status":"running","uptime":12345)"));
     }
     SUBCASE("stopping") {
-        s.status = "stopping";
+        s.status = Status::stopping;
         s.reason = "graceful shutdown";
         s.uptime_seconds = 7;
         s.restarts = 0;
         s.last_exit.reset();
         CHECK(
             answer_probe("GET", "/status", s).body ==
-            R"({"status":"stopping","uptime":7,"child":{"pid":42,"restarts":0,"last_exit":null},"reason":"graceful shutdown"})"
+            R"({"status":"stopping","uptime":7,"child":{"pid":42,"restarts":0,"last_exit":null},"reason":"graceful shutdown",)"
+            R"("restart_signal":"SIGUSR2","restart_timeout":300,"stop_timeout":305.5})"
             "\n");
-        s.reason.reset();  // the spec's reason while stopping does not depend on the runtime
-        CHECK(answer_probe("GET", "/status", s)
-                  .body.ends_with(R"(,"reason":"graceful shutdown"})"
-                                  "\n"));
     }
     SUBCASE("no child") {
-        s.status = "backoff";
+        s.status = Status::backoff;
         s.child_pid = 0;
         s.restarts = 3;
         s.last_exit = 137;
         CHECK(
             answer_probe("GET", "/status", s).body ==
-            R"({"status":"backoff","uptime":12345,"child":{"pid":null,"restarts":3,"last_exit":137}})"
+            R"({"status":"backoff","uptime":12345,"child":{"pid":null,"restarts":3,"last_exit":137},)"
+            R"("restart_signal":"SIGUSR2","restart_timeout":300,"stop_timeout":305.5})"
             "\n");
     }
     SUBCASE("reason and status are JSON-escaped") {
-        s.status = "running";
+        s.status = Status::running;
         s.reason = "check said \"no\"\n";
         CHECK(answer_probe("GET", "/status", s)
-                  .body.ends_with(R"(,"reason":"check said \"no\"\n"})"
-                                  "\n"));
+                  .body.find(R"(,"reason":"check said \"no\"\n",)") != std::string::npos);
         s.ready = false;
         CHECK(answer_probe("GET", "/ready", s).body ==
               R"({"ready":false,"reason":"check said \"no\"\n"})"
@@ -207,7 +210,7 @@ TEST_CASE("probe answers: /status JSON") {
 }
 
 TEST_CASE("probe answers: request-targets") {
-    const ProbeSnapshot s = snapshot("running", true, true, true, 42);
+    const ProbeSnapshot s = snapshot(Status::running, true, true, true, 42);
     struct TargetCase {
         std::string target;
         int status;
@@ -264,7 +267,7 @@ TEST_CASE("probe answers: request-targets") {
 }
 
 TEST_CASE("probe answers leak nothing beyond the snapshot") {
-    ProbeSnapshot s = snapshot("running", true, true, true, 4242);
+    ProbeSnapshot s = snapshot(Status::running, true, true, true, 4242);
     s.last_exit = 3;
     for (const PathCase& path : k_paths) {
         CAPTURE(path.path);

@@ -86,7 +86,7 @@ Parsed parse_exposition(const std::string& text) {
 
 ProbeSnapshot populated() {
     ProbeSnapshot s;
-    s.status = "running";
+    s.status = clawinit::Status::unready;
     s.live = true;
     s.ready = true;
     s.started = true;
@@ -101,17 +101,21 @@ ProbeSnapshot populated() {
     s.last_stop_seconds = 1.25;
     s.last_state_save_seconds = 0.003;
     s.log_lines_dropped = 31;
+    s.dropped = {{{SIGUSR1, clawinit::DropReason::rewritten}, 7},
+                 {{SIGUSR2, clawinit::DropReason::stopping}, 1}};
     return s;
 }
 
 const std::vector<std::string> k_all_families{
     "clawinit_restarts_total",
     "clawinit_signals_forwarded_total",
+    "clawinit_signals_dropped_total",
     "clawinit_zombies_reaped_total",
     "clawinit_child_exits_total",
     "clawinit_log_lines_dropped_total",
     "clawinit_last_stop_duration_seconds",
     "clawinit_last_state_save_duration_seconds",
+    "clawinit_status",
     "clawinit_ready",
     "clawinit_live",
     "clawinit_uptime_seconds",
@@ -141,6 +145,8 @@ TEST_CASE("probe metrics: values of a populated snapshot") {
         {R"(clawinit_signals_forwarded_total{signal="SIGTERM"})", "4"},
         {R"(clawinit_signals_forwarded_total{signal="SIGUSR1"})", "1"},
         {R"(clawinit_signals_forwarded_total{signal="SIGRTMIN+2"})", "6"},
+        {R"(clawinit_signals_dropped_total{signal="SIGUSR1",reason="rewritten"})", "7"},
+        {R"(clawinit_signals_dropped_total{signal="SIGUSR2",reason="stopping"})", "1"},
         {"clawinit_zombies_reaped_total", "17"},
         {R"(clawinit_child_exits_total{code="0"})", "1"},
         {R"(clawinit_child_exits_total{code="1"})", "2"},
@@ -148,6 +154,12 @@ TEST_CASE("probe metrics: values of a populated snapshot") {
         {"clawinit_log_lines_dropped_total", "31"},
         {"clawinit_last_stop_duration_seconds", "1.25"},
         {"clawinit_last_state_save_duration_seconds", "0.003"},
+        {R"(clawinit_status{status="starting"})", "0"},
+        {R"(clawinit_status{status="running"})", "0"},
+        {R"(clawinit_status{status="unready"})", "1"},
+        {R"(clawinit_status{status="restarting"})", "0"},
+        {R"(clawinit_status{status="backoff"})", "0"},
+        {R"(clawinit_status{status="stopping"})", "0"},
         {"clawinit_ready", "1"},
         {"clawinit_live", "1"},
         {"clawinit_uptime_seconds", "12.5"},
@@ -167,6 +179,12 @@ TEST_CASE("probe metrics: a fresh snapshot") {
         {"clawinit_log_lines_dropped_total", "0"},
         {"clawinit_last_stop_duration_seconds", "NaN"},
         {"clawinit_last_state_save_duration_seconds", "NaN"},
+        {R"(clawinit_status{status="starting"})", "1"},
+        {R"(clawinit_status{status="running"})", "0"},
+        {R"(clawinit_status{status="unready"})", "0"},
+        {R"(clawinit_status{status="restarting"})", "0"},
+        {R"(clawinit_status{status="backoff"})", "0"},
+        {R"(clawinit_status{status="stopping"})", "0"},
         {"clawinit_ready", "0"},
         {"clawinit_live", "0"},
         {"clawinit_uptime_seconds", "0"},

@@ -225,6 +225,7 @@ TEST_CASE("configurable restart contract: SIGUSR2 and exit code 0 (OpenClaw 2026
     Config c;
     c.restart_signals = {SIGUSR2};
     c.restart_exit_codes = {0};
+    c.restart_timeout = 300s;
     Harness h(c);
     h.start();
     auto a = h.send(SignalReceived{SIGUSR1});  // no longer a restart: forwarded as-is
@@ -243,7 +244,8 @@ TEST_CASE("a stop signal during a restart wins") {
     CHECK_FALSE(h.sup.restart_pending());
     auto b = h.send(ChildExited{exited(1)});
     CHECK_FALSE(has<Spawn>(b));
-    CHECK(all_of<Exit>(h.send(ChildrenGone{})).at(0).code == 1);
+    // The child answered the restart request (exit code 1): that is its clean stop, exit 0.
+    CHECK(all_of<Exit>(h.send(ChildrenGone{})).at(0).code == 0);
 }
 
 TEST_CASE("restart signals during a stop are not forwarded and never restart") {
@@ -488,15 +490,15 @@ TEST_CASE("readiness: without a ready check a running child is ready; a stop end
     Harness h;
     h.send(Start{});
     CHECK_FALSE(h.sup.ready());
-    CHECK(std::string(h.sup.status_name()) == "starting");
+    CHECK(std::string(status_name(h.sup.status())) == "starting");
     h.send(Spawned{10});
     CHECK(h.sup.ready());
     CHECK(h.sup.started());
-    CHECK(std::string(h.sup.status_name()) == "running");
+    CHECK(std::string(status_name(h.sup.status())) == "running");
     CHECK_FALSE(h.sup.reason());
     h.send(SignalReceived{SIGTERM});
     CHECK_FALSE(h.sup.ready());
-    CHECK(std::string(h.sup.status_name()) == "stopping");
+    CHECK(std::string(status_name(h.sup.status())) == "stopping");
     CHECK(h.sup.reason() == std::string("graceful shutdown"));
     CHECK(h.sup.live());  // still supervising
 }
@@ -508,23 +510,23 @@ TEST_CASE("readiness with a ready check: not ready until it passes, again after 
     h.start(10);
     CHECK_FALSE(h.sup.ready());
     CHECK_FALSE(h.sup.started());
-    CHECK(std::string(h.sup.status_name()) == "starting");
+    CHECK(std::string(status_name(h.sup.status())) == "starting");
     h.send(CheckResult{CheckKindOf::ready, true, ""});
     CHECK(h.sup.ready());
     CHECK(h.sup.started());
     h.send(SignalReceived{SIGUSR1});
     CHECK_FALSE(h.sup.ready());  // the child is on its way out
-    CHECK(std::string(h.sup.status_name()) == "restarting");
+    CHECK(std::string(status_name(h.sup.status())) == "restarting");
     h.send(ChildExited{exited(1)});
-    CHECK(std::string(h.sup.status_name()) == "restarting");
+    CHECK(std::string(status_name(h.sup.status())) == "restarting");
     h.send(Spawned{11});
     CHECK_FALSE(h.sup.ready());
-    CHECK(std::string(h.sup.status_name()) == "restarting");
+    CHECK(std::string(status_name(h.sup.status())) == "restarting");
     h.send(CheckResult{CheckKindOf::ready, false, "connection refused"});
     CHECK(h.sup.reason() == std::string("ready check failing: connection refused"));
     h.send(CheckResult{CheckKindOf::ready, true, ""});
     CHECK(h.sup.ready());
-    CHECK(std::string(h.sup.status_name()) == "running");
+    CHECK(std::string(status_name(h.sup.status())) == "running");
 }
 
 TEST_CASE("draining turns readiness off before anything is forwarded") {
@@ -544,6 +546,7 @@ TEST_CASE("liveness: N failed live checks in a row turn /health off; a pass turn
     c.live_failures = 3;
     Harness h(c);
     h.start();
+    h.send(CheckResult{CheckKindOf::live, true, ""});  // answered once: failures count from now
     for (int i = 0; i < 2; ++i) h.send(CheckResult{CheckKindOf::live, false, "timeout"});
     CHECK(h.sup.live());
     h.send(CheckResult{CheckKindOf::live, false, "timeout"});
@@ -560,7 +563,7 @@ TEST_CASE("a spent crash budget is not live; backoff is reported") {
     Harness h(c);
     h.start();
     h.send(ChildExited{exited(1)});
-    CHECK(std::string(h.sup.status_name()) == "backoff");
+    CHECK(std::string(status_name(h.sup.status())) == "backoff");
     CHECK(h.sup.live());
     h.advance(1s);
     h.send(TimerFired{});
@@ -623,4 +626,234 @@ TEST_CASE("a spawn that succeeds after a transient failure runs as usual") {
     REQUIRE(has<Spawn>(h.send(TimerFired{})));
     h.send(Spawned{8});
     CHECK(h.sup.restarts() == 1);
+}
+
+// ---- issue 14: live checks through starts, dropped signals, status, stop details ----------
+
+namespace {
+
+bool logged(const Actions& actions, const std::string& text, LogLevel level = LogLevel::info) {
+    for (const auto& log : all_of<Log>(actions))
+        if (log.level == level && log.message.find(text) != std::string::npos) return true;
+    return false;
+}
+
+Config gateway_like() {
+    Config c;
+    c.ready_check = "http://127.0.0.1:18789/readyz";
+    c.live_check = "http://127.0.0.1:18789/healthz";
+    c.live_failures = 3;
+    c.live_start_period = 60s;
+    return c;
+}
+
+void fail_live(Harness& h, int times) {
+    for (int i = 0; i < times; ++i) {
+        h.send(CheckResult{CheckKindOf::live, false, "connect: Connection refused"});
+        h.advance(2s);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("live checks do not count while a child starts, until it is ready") {
+    Harness h(gateway_like());
+    h.start(10);
+    fail_live(h, 10);  // 20 s of a gateway that does not listen yet
+    CHECK(h.sup.live());
+    CHECK(status_name(h.sup.status()) == "starting");
+    h.send(CheckResult{CheckKindOf::ready, true, ""});
+    CHECK(status_name(h.sup.status()) == "running");
+    fail_live(h, 2);
+    CHECK(h.sup.live());
+    fail_live(h, 1);  // ready once: now a failure means hung
+    CHECK_FALSE(h.sup.live());
+    CHECK(h.sup.reason() == std::string("live check failing: connect: Connection refused"));
+}
+
+TEST_CASE("live checks count after the start period for a child that never gets ready") {
+    Harness h(gateway_like());
+    h.start(10);
+    fail_live(h, 29);  // 58 s
+    CHECK(h.sup.live());
+    h.advance(2s);     // 60 s after the spawn: the start period is over
+    fail_live(h, 2);
+    CHECK(h.sup.live());
+    fail_live(h, 1);
+    CHECK_FALSE(h.sup.live());
+}
+
+TEST_CASE("a passed live check arms live checks before readiness (no ready check)") {
+    Config c = gateway_like();
+    c.ready_check.clear();
+    Harness h(c);
+    h.start(10);
+    fail_live(h, 5);
+    CHECK(h.sup.live());
+    h.send(CheckResult{CheckKindOf::live, true, ""});
+    fail_live(h, 3);
+    CHECK_FALSE(h.sup.live());
+}
+
+TEST_CASE("/health stays live through an in-place restart, and the new child starts over") {
+    Config c = gateway_like();
+    c.restart_signals = {SIGUSR2};
+    c.restart_exit_codes = {0};
+    c.restart_timeout = 300s;
+    Harness h(c);
+    h.start(10);
+    h.send(CheckResult{CheckKindOf::ready, true, ""});
+    h.send(SignalReceived{SIGUSR2});
+    CHECK(status_name(h.sup.status()) == "restarting");
+    fail_live(h, 5);  // the old child closes its port on the way out, as asked
+    CHECK(h.sup.live());
+    h.send(ChildExited{exited(0)});
+    h.send(Spawned{11});
+    CHECK(status_name(h.sup.status()) == "restarting");
+    fail_live(h, 10);  // the new child is not listening yet
+    CHECK(h.sup.live());
+    h.send(CheckResult{CheckKindOf::ready, true, ""});
+    CHECK(status_name(h.sup.status()) == "running");
+    fail_live(h, 3);
+    CHECK_FALSE(h.sup.live());
+}
+
+TEST_CASE("status and reason per phase come from the Supervisor alone") {
+    Config c = gateway_like();
+    c.on_crash = OnCrash::on_failure;
+    Harness h(c);
+    h.send(Start{});
+    CHECK(h.sup.status() == Status::starting);
+    CHECK(h.sup.reason() == std::string("child starting"));
+    h.send(Spawned{10});
+    CHECK(h.sup.status() == Status::starting);
+    CHECK(h.sup.reason() == std::string("ready check failing"));
+    h.send(CheckResult{CheckKindOf::ready, true, ""});
+    CHECK(h.sup.status() == Status::running);
+    CHECK_FALSE(h.sup.reason());
+    h.send(CheckResult{CheckKindOf::ready, false, "HTTP 503"});
+    CHECK(h.sup.status() == Status::unready);  // no restart is happening
+    CHECK(h.sup.reason() == std::string("ready check failing: HTTP 503"));
+    h.send(CheckResult{CheckKindOf::ready, true, ""});
+    h.send(SignalReceived{SIGUSR1});
+    CHECK(h.sup.status() == Status::restarting);
+    CHECK(h.sup.reason() == std::string("restart requested"));
+    h.send(ChildExited{exited(1)});
+    h.send(Spawned{11});
+    CHECK(h.sup.status() == Status::restarting);
+    h.send(CheckResult{CheckKindOf::ready, true, ""});
+    CHECK(h.sup.status() == Status::running);
+    h.send(ChildExited{exited(2)});
+    CHECK(h.sup.status() == Status::backoff);
+    CHECK(h.sup.reason() == std::string("child crashed, restart pending"));
+    h.advance(1s);
+    h.send(TimerFired{});
+    h.send(Spawned{12});
+    CHECK(h.sup.status() == Status::restarting);  // a respawn that is not ready yet
+    h.send(SignalReceived{SIGTERM});
+    CHECK(h.sup.status() == Status::stopping);
+    CHECK(h.sup.reason() == std::string("graceful shutdown"));
+}
+
+TEST_CASE("dropped signals are counted by signal and reason and logged at info, rate-limited") {
+    Config c;
+    c.rewrite[SIGUSR1] = 0;
+    c.restart_signals = {SIGUSR2};
+    Harness h(c);
+    h.start(10);
+    auto first = h.send(SignalReceived{SIGUSR1});
+    CHECK_FALSE(has<Kill>(first));
+    CHECK(logged(first, "SIGUSR1 dropped: --rewrite maps it to nothing"));
+    for (int i = 0; i < 4; ++i) {
+        h.advance(1s);
+        CHECK(all_of<Log>(h.send(SignalReceived{SIGUSR1})).empty());
+    }
+    h.advance(6s);  // 10 s after the first report
+    CHECK(logged(h.send(SignalReceived{SIGUSR1}), "(4 more since the last report)"));
+    CHECK(h.sup.stats().dropped.at({SIGUSR1, DropReason::rewritten}) == 6);
+
+    h.send(SignalReceived{SIGUSR2});
+    CHECK(logged(h.send(SignalReceived{SIGUSR2}), "SIGUSR2 dropped: a restart is already pending"));
+    h.send(SignalReceived{SIGTERM});
+    CHECK(logged(h.send(SignalReceived{SIGUSR2}), "SIGUSR2 dropped: a stop is under way"));
+    CHECK(h.sup.stats().dropped.at({SIGUSR2, DropReason::coalesced}) == 1);
+    CHECK(h.sup.stats().dropped.at({SIGUSR2, DropReason::stopping}) == 1);
+}
+
+TEST_CASE("signals in the crash backoff are dropped with reason backoff") {
+    Config c;
+    c.on_crash = OnCrash::always;
+    Harness h(c);
+    h.start(10);
+    h.send(ChildExited{exited(3)});
+    REQUIRE(h.sup.phase() == Phase::backoff);
+    CHECK(logged(h.send(SignalReceived{SIGUSR1}), "SIGUSR1 dropped: no child during the crash backoff"));
+    h.send(SignalReceived{SIGHUP});
+    CHECK(h.sup.stats().dropped.at({SIGUSR1, DropReason::backoff}) == 1);
+    CHECK(h.sup.stats().dropped.at({SIGHUP, DropReason::backoff}) == 1);
+}
+
+TEST_CASE("no drain delay for a child that has not been ready since its spawn") {
+    Config c = gateway_like();
+    c.drain_delay = 5s;
+    Harness h(c);
+    h.start(10);
+    auto a = h.send(SignalReceived{SIGTERM});
+    REQUIRE(all_of<Kill>(a).size() == 1);
+    CHECK(all_of<Kill>(a)[0].signo == SIGTERM);
+    CHECK(logged(a, "no drain delay"));
+    CHECK(h.sup.phase() == Phase::stopping);
+
+    Harness ready(c);
+    ready.start(10);
+    ready.send(CheckResult{CheckKindOf::ready, true, ""});
+    CHECK_FALSE(has<Kill>(ready.send(SignalReceived{SIGTERM})));
+    CHECK(ready.sup.phase() == Phase::draining);
+}
+
+TEST_CASE("a child that dies of the forwarded stop signal is logged as stopped by it") {
+    Harness h;
+    h.start(10);
+    h.send(SignalReceived{SIGTERM});
+    CHECK(logged(h.send(ChildExited{killed_by(SIGTERM)}),
+                 "child pid=10 exited with code 143: stopped by SIGTERM (forwarded)"));
+
+    Harness shell;  // a wrapper that reports the death as exit code 143
+    shell.start(11);
+    shell.send(SignalReceived{SIGTERM});
+    CHECK(logged(shell.send(ChildExited{exited(143)}), "stopped by SIGTERM (forwarded; reported as exit code 143)"));
+
+    Harness no_stop;  // a SIGTERM from elsewhere is not ours to explain
+    no_stop.start(12);
+    const auto a = no_stop.send(ChildExited{killed_by(SIGTERM)});
+    CHECK(logged(a, "child pid=12 exited with code 143"));
+    CHECK_FALSE(logged(a, "forwarded"));
+}
+
+TEST_CASE("a stop that wins a pending restart exits 0 when the child answers the restart") {
+    Harness h;  // restart signal SIGUSR1, restart exit code 1
+    h.start(10);
+    h.send(SignalReceived{SIGUSR1});
+    h.send(SignalReceived{SIGTERM});
+    const auto a = h.send(ChildExited{exited(1)});
+    CHECK(logged(a, "the stop won"));
+    CHECK(h.sup.phase() == Phase::finishing);
+    const auto done = h.send(ChildrenGone{});
+    REQUIRE(all_of<Exit>(done).size() == 1);
+    CHECK(all_of<Exit>(done)[0].code == 0);
+
+    Harness plain;  // without a pending restart, exit code 1 during a stop stays 1
+    plain.start(10);
+    plain.send(SignalReceived{SIGTERM});
+    plain.send(ChildExited{exited(1)});
+    CHECK(all_of<Exit>(plain.send(ChildrenGone{}))[0].code == 1);
+
+    Harness expired;  // a restart request that had already expired is no excuse either
+    expired.start(10);
+    expired.send(SignalReceived{SIGUSR1});
+    expired.advance(9s);
+    expired.send(TimerFired{});
+    expired.send(SignalReceived{SIGTERM});
+    expired.send(ChildExited{exited(1)});
+    CHECK(all_of<Exit>(expired.send(ChildrenGone{}))[0].code == 1);
 }
