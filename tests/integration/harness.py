@@ -18,7 +18,7 @@ CHILD = os.environ.get("TEST_CHILD", "../../build/testchild")
 PATIENCE = float(os.environ.get("TEST_PATIENCE", "30"))  # seconds; a deadline, not a target
 # tests/helpers/exit_hold.cpp: holds clawinit at its _exit so "no process left" is checked
 # while clawinit (and with it, as PID 1, its namespace) still exists.
-EXIT_HOLD = os.environ.get("TEST_EXIT_HOLD_SHIM", "../../build/libexit_hold.so")
+EXIT_HOLD = os.environ.get("TEST_EXIT_HOLD_SHIM", "../../build/tests/libexit_hold.so")
 
 # tests/sanitize.sh runs the suites with every binary built with ASan+UBSan
 # (TEST_SANITIZED=asan) or with clawinit under valgrind (TEST_SANITIZED=valgrind). The tools
@@ -169,7 +169,7 @@ class Run:
             pass
 
     def zombies(self):
-        return [p for p in self.processes() if (proc_state(p) or ("?",))[0] == "Z"]
+        return [p for p in self.processes() or [] if (proc_state(p) or ("?",))[0] == "Z"]
 
     def main_child(self):
         kids = children_of(self.pid)
