@@ -245,6 +245,9 @@ class Bench:
         self.instances = []
         self.results = {}
         self.notes = []
+        # What makes the run fail (exit 1): clawinit crashed, exited with the wrong code, lost
+        # a signal or a restart, or its probe server did not answer. Never a speed.
+        self.failures = []
         here = os.path.dirname(os.path.abspath(__file__))
         self.stamp = os.path.join(self.workdir, "stamp")
         subprocess.run(["gcc", "-O2", "-static", "-o", self.stamp,
@@ -256,6 +259,20 @@ class Bench:
 
     def log(self, message):
         print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+    def fail(self, message):
+        self.log(f"FAILURE: {message}")
+        self.failures.append(message)
+
+    def expect_exit(self, instance, code, what):
+        """clawinit's own exit code (through unshare, which passes it on)."""
+        try:
+            rc = instance.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            return self.fail(f"{what}: {instance.variant.name} did not exit")
+        if rc != code:
+            self.fail(f"{what}: {instance.variant.name} exited {rc}, not {code}: "
+                      f"{instance.stderr()[-300:]}")
 
     def start(self, variant, child, tag, env=None):
         instance = Instance(variant, child, self.workdir, tag, env)
@@ -299,8 +316,8 @@ class Bench:
             self.claw = self.claw_off
             self.claw_dyn = Variant("clawinit-dyn", "clawinit dynamic --probe-listen off",
                                     a.clawinit_dynamic, off, peer=False)
-            self.notes.append("n/a (probe server not built yet): `/health` did not answer, so "
-                              "the clawinit column is measured with `--probe-listen off`.")
+            self.fail("the probe server did not answer /health: the clawinit column is "
+                      "measured with `--probe-listen off`.")
         # The variants compared in rows 1-5: clawinit as shipped, clawinit without the probe
         # server (when that differs), and the peers.
         self.compared = [self.claw] + ([self.claw_off] if self.probe_ok else []) + self.peers
@@ -365,7 +382,11 @@ class Bench:
         for key, values in samples.items():
             self.results[("latency", key)] = Stats(values)
             if lost[key]:
-                self.notes.append(f"{key}: {lost[key]} of {n} signals never reached the child.")
+                message = f"{key}: {lost[key]} of {n} signals never reached the child."
+                if key.startswith("clawinit"):
+                    self.fail(message)
+                else:
+                    self.notes.append(message)
         for _, instance, fifo in runs:
             self.stop(instance)
             fifo.close()
@@ -404,6 +425,8 @@ class Bench:
                     stamps = [int(x) for x in f.read().split()]
                 if len(stamps) == 2:
                     deltas[variant.key].append(stamps[1] - stamps[0])
+                elif variant in (self.claw, self.claw_off):
+                    self.fail(f"startup: the child never ran under {variant.name}")
         base = Stats(deltas["baseline"])
         self.results[("startup", "baseline")] = base
         for variant in self.compared:
@@ -427,6 +450,8 @@ class Bench:
                 elapsed = self.time_to_exit(instance, signal.SIGTERM, 10)
                 if elapsed is not None:
                     times[variant.key].append(elapsed)
+                if not variant.peer:  # the child exits 0 on SIGTERM, and so must clawinit
+                    self.expect_exit(instance, 0, "shutdown")
                 self.stop(instance)
         for key, values in times.items():
             self.results[("shutdown", key)] = Stats(values)
@@ -472,6 +497,8 @@ class Bench:
             if failures[variant.key]:
                 self.notes.append(f"reaping under {variant.key}: {failures[variant.key]} "
                                   f"run(s) not measured (orphan maker not caught or timeout).")
+            if not variant.peer and left[variant.key]:
+                self.fail(f"reaping under {variant.key}: {left[variant.key]} zombies left")
 
     def reap_once(self, variant, script):
         instance = self.start(variant, ["/bin/sh", "-c", script], "reap")
@@ -544,7 +571,7 @@ class Bench:
             started.close()
             received.close()
         if lost:
-            self.notes.append(f"restart: {lost} of {n} restarts not observed within 5 s.")
+            self.fail(f"restart: {lost} of {n} restarts not observed within 5 s.")
         self.results[("restart", "total")] = Stats(totals)
         self.results[("restart", "beyond")] = Stats(beyond)
 
@@ -563,6 +590,8 @@ class Bench:
                 elapsed = self.time_to_exit(instance, signal.SIGTERM, 10)
                 if elapsed is not None:
                     errors.append(elapsed - 1_000 * NS_PER_MS)
+                # Killed at the grace limit: 128 + SIGKILL.
+                self.expect_exit(instance, 137, "grace")
             finally:
                 self.stop(instance)
         self.results[("grace", "clawinit")] = Stats(errors)
@@ -610,12 +639,16 @@ class Bench:
                     loaded.append(value)
                 time.sleep(0.001)
             output, _ = proc.communicate(timeout=seconds + 30)
+            if http_status(self.claw.probe_port, "/health") != 200:
+                self.fail("probe: /health does not answer 200 after the wrk run")
+            if instance.proc.poll() is not None:
+                self.fail(f"probe: clawinit died under wrk: {instance.stderr()[-300:]}")
             rss, _ = status_fields(instance.pid)
             self.results[("probe", "clawinit")] = dict(
                 wrk=parse_wrk(output), idle=Stats(idle), loaded=Stats(loaded), pinned=pinned,
                 rss_after=rss, raw=output, reference=self.http_reference(cpus, pinned))
             if proc.returncode != 0:
-                self.notes.append(f"wrk exited {proc.returncode}: {output.strip()[-300:]}")
+                self.fail(f"wrk exited {proc.returncode}: {output.strip()[-300:]}")
         finally:
             self.stop(instance)
             fifo.close()
@@ -1081,6 +1114,11 @@ def main():
     report.build()
     generated = report.markdown(machine_meta(args, bench))
     print(generated)
+    if bench.failures:
+        print("bench: FAILED (behaviour, not speed):", file=sys.stderr)
+        for failure in bench.failures:
+            print(f"  - {failure}", file=sys.stderr)
+        sys.exit(1)
     if args.docs:
         write_docs(args.docs, generated)
         print(f"written into {args.docs}", file=sys.stderr)

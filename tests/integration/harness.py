@@ -16,6 +16,9 @@ CLAWINIT = os.environ.get("TEST_CLAWINIT", "../../build/clawinit")
 GATEWAY = os.environ.get("TEST_GATEWAY", "../../build/example-gateway")
 CHILD = os.environ.get("TEST_CHILD", "../../build/testchild")
 PATIENCE = float(os.environ.get("TEST_PATIENCE", "30"))  # seconds; a deadline, not a target
+# tests/helpers/exit_hold.cpp: holds clawinit at its _exit so "no process left" is checked
+# while clawinit (and with it, as PID 1, its namespace) still exists.
+EXIT_HOLD = os.environ.get("TEST_EXIT_HOLD_SHIM", "../../build/tests/libexit_hold.so")
 
 # tests/sanitize.sh runs the suites with every binary built with ASan+UBSan
 # (TEST_SANITIZED=asan) or with clawinit under valgrind (TEST_SANITIZED=valgrind). The tools
@@ -98,6 +101,17 @@ class Run:
         os.chmod(self.log, 0o666)
         full_env = dict(os.environ, TESTCHILD_LOG=self.log)
         full_env.update(env or {})
+        # The exit hold: clawinit writes hold.exiting at its _exit and waits for hold.release;
+        # in between, self.left_at_exit lists its descendants (see _observe_exit).
+        self.hold = os.path.join(self.dir.name, "hold")
+        self.left_at_exit = None
+        if os.path.exists(EXIT_HOLD):
+            preload = [EXIT_HOLD] + [p for p in full_env.get("LD_PRELOAD", "").split(":") if p]
+            full_env["LD_PRELOAD"] = ":".join(preload)
+            full_env["TEST_EXIT_HOLD"] = self.hold
+            if SANITIZED == "asan":  # ASan wants its runtime first; the shim comes first
+                full_env["ASAN_OPTIONS"] = (full_env.get("ASAN_OPTIONS", "")
+                                            + ":verify_asan_link_order=0")
         argv = [CLAWINIT, *args, "--", *command]
         if pid1:
             argv = ["unshare", "--pid", "--fork", "--mount-proc", *argv]
@@ -136,10 +150,26 @@ class Run:
                         what=what or f"{count} '{kind}' line(s) in the child's log")
 
     def processes(self):
+        """clawinit's descendants. After it has exited: what it left behind when it called
+        _exit (None if that was not seen, e.g. a static clawinit ignores the shim)."""
+        self._observe_exit()
+        if self.proc.poll() is not None:
+            return self.left_at_exit
         return descendants_of(self.pid) if self.pid else []
 
+    def _observe_exit(self):
+        """If clawinit is held at its _exit: record its descendants, then let it go."""
+        if self.left_at_exit is not None or not os.path.exists(self.hold + ".exiting"):
+            return
+        self.left_at_exit = descendants_of(self.pid) if self.pid else []
+        open(self.hold + ".release", "w").close()
+        try:
+            self.proc.wait(timeout=PATIENCE)
+        except subprocess.TimeoutExpired:
+            pass
+
     def zombies(self):
-        return [p for p in self.processes() if (proc_state(p) or ("?",))[0] == "Z"]
+        return [p for p in self.processes() or [] if (proc_state(p) or ("?",))[0] == "Z"]
 
     def main_child(self):
         kids = children_of(self.pid)
@@ -150,21 +180,28 @@ class Run:
         os.kill(self.pid, signo)
 
     def wait(self, timeout=PATIENCE):
+        deadline = time.monotonic() + timeout
+        while self.proc.poll() is None and time.monotonic() < deadline:
+            self._observe_exit()
+            time.sleep(0.01)
         try:
-            return self.proc.wait(timeout=timeout)
+            return self.proc.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             raise AssertionError(f"clawinit still running after {timeout}s\n{self.stderr()}")
 
     def alive(self):
+        self._observe_exit()
         return self.proc.poll() is None
 
     def close(self):
+        if os.path.exists(self.hold + ".exiting"):
+            open(self.hold + ".release", "w").close()
         if self.proc.poll() is None:
             try:
                 os.killpg(self.proc.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-            for p in self.processes():
+            for p in descendants_of(self.pid) if self.pid else []:
                 try:
                     os.kill(p, signal.SIGKILL)
                 except ProcessLookupError:
@@ -186,6 +223,13 @@ class ClawinitTest(unittest.TestCase):
     def assertExit(self, run, code):
         rc = run.wait()
         self.assertEqual(rc, code, run.stderr())
+
+    def assert_gone(self, run):
+        """clawinit has exited and, when it called _exit, nothing was left below it."""
+        self.assertFalse(run.alive())
+        self.assertIsNotNone(run.left_at_exit,
+                             "clawinit's exit was not observed (exit_hold shim not loaded?)")
+        self.assertEqual(run.left_at_exit, [], "processes left behind at clawinit's exit")
 
     def json_lines(self, text):
         return [json.loads(line) for line in text.splitlines() if line.strip()]

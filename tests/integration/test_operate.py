@@ -7,7 +7,7 @@ import subprocess
 import tempfile
 import unittest
 
-from harness import CHILD, CLAWINIT, GATEWAY, ClawinitTest, wait_for
+from harness import CHILD, CLAWINIT, GATEWAY, TIME_FACTOR, ClawinitTest, wait_for
 from test_probe import free_port, get
 
 
@@ -94,7 +94,10 @@ class Operate(ClawinitTest):
                           "--check-interval", "100ms", "--check-timeout", "100ms"],
                          ["/bin/sh", "-c", f"exec {CHILD} sleep --usr1-exit 1"])
         run.wait_events("start")
-        done = clawinit("restart", "--wait", "--timeout", "2s", *self.target(run))
+        # The verdict comes at the timeout: long enough for the restart itself to be seen on a
+        # loaded machine ("timed out" otherwise, exit 3).
+        done = clawinit("restart", "--wait", "--timeout", f"{5 * TIME_FACTOR}s",
+                        *self.target(run), timeout=60 + 5 * TIME_FACTOR)
         self.assertEqual(done.returncode, 1, done.stdout + done.stderr)
         self.assertIn("never became ready", done.stderr)
 

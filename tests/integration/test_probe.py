@@ -7,7 +7,7 @@ import socket
 import threading
 import unittest
 
-from harness import CHILD, GATEWAY, TIME_FACTOR, ClawinitTest, wait_for
+from harness import CHILD, GATEWAY, PATIENCE, TIME_FACTOR, ClawinitTest, wait_for
 
 
 def free_port(family=socket.AF_INET, host="127.0.0.1"):
@@ -120,14 +120,19 @@ class Probe(ClawinitTest):
     def test_ready_check_against_the_example_gateway_and_restart(self):
         gw_port = free_port()
         state = os.path.join(self.id().replace(".", "_"))
+        # The gateway turns ready after a window long enough for the first probes below to
+        # come before it, on a loaded or sanitized machine too.
+        ready_after = 3 * TIME_FACTOR
         run = self.start(["--ready-check", f"http://127.0.0.1:{gw_port}/ready",
-                          "--check-interval", "200ms", "--check-timeout", "200ms"],
-                         [GATEWAY, "--port", str(gw_port), "--ready-after", "1s",
+                          "--check-interval", f"{TIME_FACTOR}s",
+                          "--check-timeout", f"{TIME_FACTOR}s"],
+                         [GATEWAY, "--port", str(gw_port), "--ready-after", f"{ready_after}s",
                           "--state-dir", f"/tmp/clawinit-it-{state}"])
         self.assertEqual(self.code("/ready"), 503)
         self.assertEqual(self.code("/startup"), 503)
         self.assertEqual(self.status()["status"], "starting")
-        wait_for(lambda: self.code("/ready") == 200, what="gateway ready")
+        wait_for(lambda: self.code("/ready") == 200, timeout=PATIENCE + ready_after,
+                 what="gateway ready")
         self.assertEqual(self.code("/startup"), 200)
         run.signal(signal.SIGUSR1)
         # Between the old gateway's exit and the new one passing its check: 503, restarting.
@@ -135,7 +140,8 @@ class Probe(ClawinitTest):
         self.assertEqual(self.code("/ready"), 503)
         self.assertEqual(self.code("/health"), 200)
         self.assertEqual(self.code("/startup"), 200)
-        wait_for(lambda: self.code("/ready") == 200, what="new gateway ready")
+        wait_for(lambda: self.code("/ready") == 200, timeout=PATIENCE + ready_after,
+                 what="new gateway ready")
         st = self.status()
         self.assertEqual((st["status"], st["child"]["restarts"], st["child"]["last_exit"]),
                          ("running", 1, 1))
@@ -192,10 +198,11 @@ class Probe(ClawinitTest):
         gw_port = free_port()
         # The exec check's timeout includes the check command's start and exit, which ASan
         # makes several times longer (harness.TIME_FACTOR).
-        period = f"{100 * TIME_FACTOR}ms"
+        # A generous timeout: the failure must be the exit code, not a timeout.
         run = self.start(["--ready-check", f"tcp://127.0.0.1:{gw_port}",
                           "--live-check", f"exec:{CHILD} exit 3", "--live-failures", "2",
-                          "--check-interval", period, "--check-timeout", period],
+                          "--check-interval", f"{2 * TIME_FACTOR}s",
+                          "--check-timeout", f"{2 * TIME_FACTOR}s"],
                          [GATEWAY, "--port", str(gw_port), "--state-dir", "/tmp/clawinit-it-tcp"])
         wait_for(lambda: self.code("/ready") == 200, what="tcp check passes")
         wait_for(lambda: self.code("/health") == 503, what="exec live check fails twice")

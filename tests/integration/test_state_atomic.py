@@ -96,5 +96,45 @@ class StateAtomic(unittest.TestCase):
         self.kill_rounds("/dev/shm", 100, min_saves=100)
 
 
+class StateDurable(unittest.TestCase):
+    """The half kill -9 cannot show: the order of the syscalls that make a save survive a
+    power loss. strace shows, for every save: open the temp file, write it, fsync it, rename
+    it over state.json, then open the directory and fsync it."""
+
+    def test_write_fsync_rename_fsync_directory(self):
+        state_dir = tempfile.mkdtemp(prefix="clawinit-state-strace-")
+        self.addCleanup(shutil.rmtree, state_dir, ignore_errors=True)
+        trace = os.path.join(state_dir, "..", os.path.basename(state_dir) + ".strace")
+        self.addCleanup(lambda: os.path.exists(trace) and os.remove(trace))
+        # -y: each fd with its path, so the fsyncs say what they flushed.
+        subprocess.run(["strace", "-f", "-y", "-o", trace, "-e",
+                        "trace=openat,open,write,fsync,fdatasync,rename,renameat,renameat2",
+                        TORTURE, state_dir, "3"], check=True, timeout=PATIENCE,
+                       stdout=subprocess.DEVNULL)
+        with open(trace) as f:
+            calls = [line.split(None, 1)[1] for line in f if " " in line]
+        steps = []
+        state_file = os.path.join(state_dir, "state.json")
+        for call in calls:
+            if ".state.json.tmp-" in call and call.startswith(("openat(", "open(")) \
+                    and "O_CREAT" in call:
+                steps.append("open tmp")
+            elif call.startswith("write(") and ".state.json.tmp-" in call.split(",", 1)[0]:
+                if steps[-1:] != ["write tmp"]:
+                    steps.append("write tmp")
+            elif call.startswith(("fsync(", "fdatasync(")):
+                fd = call.split(",", 1)[0].split(")", 1)[0]
+                if ".state.json.tmp-" in fd:
+                    steps.append("fsync tmp")
+                elif fd.endswith(f"<{os.path.realpath(state_dir)}>"):
+                    steps.append("fsync dir")
+                else:
+                    steps.append("fsync other " + fd)
+            elif call.startswith("rename") and state_file in call and " = 0" in call:
+                steps.append("rename")
+        one_save = ["open tmp", "write tmp", "fsync tmp", "rename", "fsync dir"]
+        self.assertEqual(steps, one_save * 3, "\n".join(calls))
+
+
 if __name__ == "__main__":
     unittest.main()
