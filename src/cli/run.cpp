@@ -4,12 +4,14 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <string>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "cli/nested.hpp"
 #include "cli/subcommands.hpp"
 #include "cli/target.hpp"
 #include "config/load.hpp"
@@ -40,8 +42,12 @@ Environment current_environment() {
 
 // Everything that can still fail loudly happens here, before the child exists (catatonit's
 // rule: after the spawn, PID 1 must not die by accident).
-int supervise(const Config& config) {
-    init_logging(config.log_format, config.log_level);
+int supervise(const Config& given) {
+    init_logging(given.log_format, given.log_level);
+    // A clawinit started by a clawinit steps aside (cli/nested.hpp); every child learns our pid.
+    if (nested_under_clawinit(std::getenv(k_parent_variable), ::getppid())) return exec_in_place(given);
+    Config config = given;
+    config.env.push_back(parent_marker(::getpid()));
     std::optional<UserIds> user;
     if (!config.user.empty()) user = resolve_user(config.user);
 

@@ -79,8 +79,9 @@ void Supervisor::on(const SpawnFailed& event, Time now, Actions& out) {
     // Exec failures are never retried: a missing binary does not appear by waiting, and a
     // restart loop would only hide the one line that says what is wrong.
     const std::string what = m_config.command.empty() ? "" : m_config.command.front();
-    log(out, LogLevel::error,
-        fmt::format("cannot run '{}': {}", what, std::strerror(event.error)));
+    log(out, LogLevel::error, event.reason.empty()
+                                  ? fmt::format("cannot run '{}': {}", what, std::strerror(event.error))
+                                  : event.reason);
     m_restarting = false;
     enter_finishing(exec_failure_exit_code(event.error), now, out);
 }

@@ -33,6 +33,7 @@ Runtime::Runtime(const Config& config, sigset_t child_mask, std::optional<UserId
     m_spawn.env = child_environment(environ, config.env);
     m_spawn.user = std::move(user);
     m_spawn.child_mask = child_mask;
+    m_spawn.terminal = detect_terminal();  // `docker run -it`: the child gets the foreground
     for (int signo = 1; signo < NSIG; ++signo)
         m_direct[static_cast<std::size_t>(signo)] = direct_forward(config, signo);
     m_direct_target = config.kill_scope == KillScope::group ? Target::group : Target::child;
@@ -116,7 +117,10 @@ void Runtime::execute(const Action& action) {
             if constexpr (std::is_same_v<A, Spawn>) {
                 m_childless = false;  // a failed exec still leaves a child to reap
                 const SpawnOutcome outcome = spawn_child(m_spawn);
-                if (outcome.error)
+                if (outcome.error && outcome.failed_step != SpawnStep::exec && m_spawn.user)
+                    dispatch(SpawnFailed{outcome.error,
+                                         user_switch_failure(m_config.user, *m_spawn.user, outcome)});
+                else if (outcome.error)
                     dispatch(SpawnFailed{outcome.error});
                 else
                     dispatch(Spawned{outcome.pid});
@@ -222,6 +226,7 @@ void Runtime::reap() {
     }
     // After ChildExited, dispatch() reaps again once the Supervisor is finishing, and that
     // pass reports ChildrenGone.
+    if (main_status && m_spawn.terminal == TerminalMode::foreground) reclaim_terminal();
     if (main_status)
         dispatch(ChildExited{*main_status});
     else if (result.no_children && m_supervisor.phase() == Phase::finishing)
@@ -250,13 +255,15 @@ std::unique_ptr<Check> Runtime::make_check(const std::string& url, CheckKindOf k
         dispatch(CheckResult{kind, pass, std::move(detail)});
     };
     return std::make_unique<Check>(m_io, parse_check_target(url), m_config.check_interval,
-                                   m_config.check_timeout, std::move(report), std::move(hooks));
+                                   m_config.check_timeout, std::move(report), std::move(hooks),
+                                   kind == CheckKindOf::ready ? Cadence::fast_until_pass : Cadence::steady);
 }
 
 int Runtime::spawn_check_process(const std::vector<std::string>& argv) {
     if (argv.empty()) return -ENOENT;
     SpawnSpec spec = m_spawn;
     spec.command = argv;
+    spec.terminal = TerminalMode::none;  // a check never takes the terminal from the gateway
     m_childless = false;
     const SpawnOutcome outcome = spawn_child(spec);
     return outcome.error ? -outcome.error : outcome.pid;
