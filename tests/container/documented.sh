@@ -29,6 +29,7 @@ cleanup() {
   set +e
   podman rm -f gw >/dev/null 2>&1; podman volume rm -f gw-data >/dev/null 2>&1
   podman rmi -f localhost/clawinit-gateway:latest localhost/openclaw-clawinit:2026.9 >/dev/null 2>&1
+  [ -z "${standin:-}" ] || podman rmi -f docker.io/library/node:24-bookworm-slim >/dev/null 2>&1
   if [ -n "$dockerd_pid" ]; then
     kill "$dockerd_pid" 2>/dev/null; wait "$dockerd_pid" 2>/dev/null
     ip link delete docker0 2>/dev/null
@@ -63,8 +64,13 @@ if [ ! -s "$BASE_TAR" ]; then
   podman export -o "$BASE_TAR" "$cid" && podman rm "$cid" >/dev/null
 fi
 say "podman: base image ready in $(since "$t")"
-podman build -q -t docker.io/library/node:24-bookworm-slim -f tests/container/node-standin.Dockerfile \
-  tests/container >/dev/null
+# The stand-in only where no real node image is; removed again at the end.
+standin=""
+if ! podman image exists docker.io/library/node:24-bookworm-slim; then
+  podman build -q -t docker.io/library/node:24-bookworm-slim -f tests/container/node-standin.Dockerfile \
+    tests/container >/dev/null
+  standin=1
+fi
 (
   cd "$src"
   t=$(date +%s)
