@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <string>
 #include <system_error>
@@ -12,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/nested.hpp"
 #include "cli/subcommands.hpp"
 #include "cli/target.hpp"
 #include "config/load.hpp"
@@ -68,8 +70,12 @@ void queue_parent_death(int signal, pid_t parent_at_start) {
 // Everything that can still fail loudly happens here, before the child exists (catatonit's
 // rule: after the spawn, PID 1 must not die by accident). The config, --user included, was
 // checked when it was loaded.
-int supervise(const Config& config, pid_t parent_at_start) {
-    init_logging(config.log_format, config.log_level);
+int supervise(const Config& given, pid_t parent_at_start) {
+    init_logging(given.log_format, given.log_level);
+    // A clawinit started by a clawinit steps aside (cli/nested.hpp); every child learns our pid.
+    if (nested_under_clawinit(std::getenv(k_parent_variable), ::getppid())) return exec_in_place(given);
+    Config config = given;
+    config.env.push_back(parent_marker(::getpid()));
     for (const std::string& warning : config_warnings(config)) log_line(LogLevel::warn, warning);
     if (::getpid() != 1) {
         // Not PID 1 (docker run without --init, a shared PID namespace, a plain host): become a

@@ -106,8 +106,9 @@ void Supervisor::on(const SpawnFailed& event, Time now, Actions& out) {
         m_spawn_retry = m_phase == Phase::backoff;
         return;
     }
-    log(out, LogLevel::error,
-        fmt::format("cannot run '{}': {}", what, std::strerror(event.error)));
+    log(out, LogLevel::error, event.reason.empty()
+                                  ? fmt::format("cannot run '{}': {}", what, std::strerror(event.error))
+                                  : event.reason);
     enter_finishing(exec_failure_exit_code(event.error), now, out);
 }
 

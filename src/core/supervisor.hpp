@@ -25,7 +25,9 @@ using Time = Clock::time_point;
 // ---- events -------------------------------------------------------------------------------
 struct Start {};                       // once, when the event loop is up
 struct Spawned { int pid; };           // the Spawn action succeeded
-struct SpawnFailed { int error; };     // exec (or fork) failed with this errno
+// exec (or fork) failed with this errno; `reason`, when set, is the whole error line instead
+// of "cannot run" (a failed user switch says which user, clawinit's uid and the fix).
+struct SpawnFailed { int error; std::string reason{}; };
 // Anything but SIGCHLD, read from the signalfd. sent_as != 0: the shell already forwarded it
 // to the child sent_to as that signal (see direct_forward), so only the record is left.
 struct SignalReceived { int signo; int sent_as{0}; int sent_to{0}; };

@@ -2,6 +2,7 @@
 
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstring>
 #include <optional>
 
@@ -16,6 +17,10 @@
 #include "probe/ip_address.hpp"
 
 namespace clawinit {
+
+namespace {
+constexpr Duration k_first_fast_delay = std::chrono::milliseconds(100);
+}  // namespace
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -36,14 +41,15 @@ struct Check::Round {
 };
 
 Check::Check(asio::io_context& io, CheckTarget target, Duration interval, Duration timeout,
-             Report report, ExecHooks hooks)
+             Report report, ExecHooks hooks, Cadence cadence)
     : m_io(io),
       m_target(std::move(target)),
       m_interval(interval),
       m_timeout(timeout),
       m_report(std::move(report)),
       m_hooks(std::move(hooks)),
-      m_tick(io) {
+      m_tick(io),
+      m_cadence(cadence) {
     if (m_target.kind != CheckKind::exec) parse_ip_address(m_target.address.host, "check target");
 }
 
@@ -52,6 +58,8 @@ Check::~Check() { stop(); }
 void Check::start() {
     stop();
     m_running = true;
+    m_fast = m_cadence == Cadence::fast_until_pass;
+    m_fast_delay = std::min<Duration>(k_first_fast_delay, m_interval);
     begin_round();
 }
 
@@ -66,15 +74,21 @@ void Check::stop() {
     if (round->pid > 0) m_hooks.kill(round->pid);
 }
 
+void Check::arm_tick(Duration delay) {
+    m_tick.expires_after(delay);
+    m_tick.async_wait([this](const boost::system::error_code& ec) {
+        if (!ec) begin_round();
+    });
+}
+
 void Check::begin_round() {
     if (!m_running) return;
     m_round = std::make_shared<Round>(m_io);
     auto round = m_round;
-    m_tick.expires_after(m_interval);
-    m_tick.async_wait([this](const boost::system::error_code& ec) {
-        if (!ec) begin_round();
-    });
-    // A round still in flight when the next begins was already reported as timed out.
+    // Fast rounds are chained from finish(), so they never overlap (a round may take up to
+    // the timeout, longer than the fast delay); steady rounds keep the interval from start
+    // to start. A round still in flight when the next begins was already reported as timed out.
+    if (!m_fast) arm_tick(m_interval);
     round->deadline.expires_after(m_timeout);
     round->deadline.async_wait([this, round](const boost::system::error_code& ec) {
         if (ec || round->done) return;
@@ -93,7 +107,17 @@ void Check::finish(const std::shared_ptr<Round>& round, bool pass, std::string d
     round->done = true;
     round->deadline.cancel();
     round->stream.close();
-    if (m_running) m_report(pass, std::move(detail));
+    if (!m_running) return;
+    if (m_fast && round == m_round) {
+        if (pass) {
+            m_fast = false;
+            arm_tick(m_interval);
+        } else {
+            arm_tick(m_fast_delay);
+            m_fast_delay = std::min<Duration>(m_fast_delay * 2, m_interval);
+        }
+    }
+    m_report(pass, std::move(detail));
 }
 
 void Check::run_network(const std::shared_ptr<Round>& round) {

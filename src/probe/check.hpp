@@ -16,6 +16,11 @@
 
 namespace clawinit {
 
+// steady: a round every interval. fast_until_pass (the ready check): after start(), the next
+// round 100 ms after a failed one, doubling up to the interval, until the first pass; so a
+// freshly spawned child is seen ready within about 100 ms, not one interval later.
+enum class Cadence { steady, fast_until_pass };
+
 class Check {
 public:
     using Report = std::function<void(bool pass, std::string detail)>;
@@ -28,10 +33,10 @@ public:
 
     // Throws ConfigError for a target that cannot be checked (a host that is not an IP).
     Check(boost::asio::io_context& io, CheckTarget target, Duration interval, Duration timeout,
-          Report report, ExecHooks hooks);
+          Report report, ExecHooks hooks, Cadence cadence = Cadence::steady);
     ~Check();
 
-    void start();  // first round now, then every interval
+    void start();  // first round now, then as the cadence says
     void stop();   // abandon the round in flight; no more reports
     // true when `pid` was this check's process (its result has then been reported).
     bool on_process_exit(int pid, int wait_status);
@@ -42,6 +47,7 @@ private:
     void finish(const std::shared_ptr<Round>& round, bool pass, std::string detail);
     void run_network(const std::shared_ptr<Round>& round);
     void run_exec(const std::shared_ptr<Round>& round);
+    void arm_tick(Duration delay);
 
     boost::asio::io_context& m_io;
     CheckTarget m_target;
@@ -52,6 +58,9 @@ private:
     boost::asio::steady_timer m_tick;
     std::shared_ptr<Round> m_round;
     bool m_running{false};
+    Cadence m_cadence;
+    bool m_fast{false};        // fast rounds until the first pass since start()
+    Duration m_fast_delay{0};  // the wait after the next failed fast round
 };
 
 // exec:CMD split into argv on whitespace, with '...' and "..." quoting; no shell is involved,

@@ -175,6 +175,12 @@ ProbeServer::ProbeServer(asio::io_context& io, const HostPort& address, Snapshot
     m_acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
     if (ec) fail("setsockopt(SO_REUSEADDR)");
     m_acceptor.bind(endpoint, ec);
+    if (ec == asio::error::address_in_use)
+        throw ConfigError(fmt::format(
+            "probe address {}: bind failed: {}: another process holds it; choose another with "
+            "--probe-listen ADDR:PORT (CLAWINIT_PROBE_LISTEN, `probe-listen:` in the config file), "
+            "or turn the probe server off with --probe-listen off",
+            format_address(address), ec.message()));
     if (ec) fail("bind");
     m_acceptor.listen(asio::socket_base::max_listen_connections, ec);
     if (ec) fail("listen");

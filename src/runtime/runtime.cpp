@@ -62,6 +62,7 @@ Runtime::Runtime(const Config& config, sigset_t child_mask, std::optional<UserId
     // limit clawinit was started with. The spawn context is built now, while fds are plenty.
     m_spawn.fd_limit = raise_fd_limit();
     prepare_spawning();
+    m_spawn.terminal = detect_terminal();  // `docker run -it`: the child gets the foreground
     for (int signo = 1; signo < NSIG; ++signo)
         m_direct[static_cast<std::size_t>(signo)] = direct_forward(config, signo);
     m_direct_target = config.kill_scope == KillScope::group ? Target::group : Target::child;
@@ -148,7 +149,10 @@ void Runtime::execute(const Action& action) {
             if constexpr (std::is_same_v<A, Spawn>) {
                 m_childless = false;  // a failed exec still leaves a child to reap
                 const SpawnOutcome outcome = guarded_spawn(m_spawn);
-                if (outcome.error)
+                if (outcome.error && outcome.failed_step != SpawnStep::exec && m_spawn.user)
+                    dispatch(SpawnFailed{outcome.error,
+                                         user_switch_failure(m_config.user, *m_spawn.user, outcome)});
+                else if (outcome.error)
                     dispatch(SpawnFailed{outcome.error});
                 else
                     dispatch(Spawned{outcome.pid});
@@ -265,6 +269,7 @@ void Runtime::reap() {
     }
     // After ChildExited, dispatch() reaps again once the Supervisor is finishing, and that
     // pass reports ChildrenGone.
+    if (main_status && m_spawn.terminal == TerminalMode::foreground) reclaim_terminal();
     if (main_status)
         dispatch(ChildExited{*main_status});
     else if (result.no_children && m_supervisor.phase() == Phase::finishing)
@@ -293,13 +298,15 @@ std::unique_ptr<Check> Runtime::make_check(const std::string& url, CheckKindOf k
         dispatch(CheckResult{kind, pass, std::move(detail)});
     };
     return std::make_unique<Check>(m_io, parse_check_target(url), m_config.check_interval,
-                                   m_config.check_timeout, std::move(report), std::move(hooks));
+                                   m_config.check_timeout, std::move(report), std::move(hooks),
+                                   kind == CheckKindOf::ready ? Cadence::fast_until_pass : Cadence::steady);
 }
 
 int Runtime::spawn_check_process(const std::vector<std::string>& argv) {
     if (argv.empty()) return -ENOENT;
     SpawnSpec spec = m_spawn;
     spec.command = argv;
+    spec.terminal = TerminalMode::none;  // a check never takes the terminal from the gateway
     m_childless = false;
     const SpawnOutcome outcome = guarded_spawn(spec);
     return outcome.error ? -outcome.error : outcome.pid;

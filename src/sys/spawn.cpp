@@ -2,12 +2,16 @@
 
 #include <grp.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <memory>
 #include <cerrno>
+#include <cstring>
 #include <string_view>
+
+#include <fmt/format.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
@@ -25,6 +29,35 @@ constexpr std::string_view k_default_path = "/usr/local/sbin:/usr/local/bin:/usr
 
 std::string_view key_of(std::string_view entry) { return entry.substr(0, entry.find('=')); }
 
+// Boost's launcher sends the child's errno through its error pipe, nothing else: a failed
+// user switch is told apart from a failed exec by this flag and the step, errno in the low
+// 12 bits (errno values are below 4096).
+constexpr int k_user_switch_flag = 1 << 20;
+constexpr int k_errno_bits = 12;
+
+int encode_user_switch(SpawnStep step, int error) {
+    return k_user_switch_flag | (static_cast<int>(step) << k_errno_bits) | error;
+}
+
+void decode_child_error(int value, SpawnOutcome& outcome) {
+    if (value & k_user_switch_flag) {
+        outcome.failed_step = static_cast<SpawnStep>((value & ~k_user_switch_flag) >> k_errno_bits);
+        outcome.error = value & ((1 << k_errno_bits) - 1);
+    } else {
+        outcome.error = value;
+    }
+}
+
+const char* step_name(SpawnStep step) {
+    switch (step) {
+        case SpawnStep::setgroups: return "setgroups";
+        case SpawnStep::setgid: return "setgid";
+        case SpawnStep::setuid: return "setuid";
+        case SpawnStep::exec: break;
+    }
+    return "exec";
+}
+
 // Runs in the forked child, before exec: everything here must be async-signal-safe.
 struct ChildSetup {
     const SpawnSpec& spec;
@@ -39,14 +72,29 @@ struct ChildSetup {
         for (int fd : launcher.fd_whitelist) highest_kept = std::max(highest_kept, fd);
         if (highest_kept > 3 && ::close_range(3, static_cast<unsigned>(highest_kept - 1), 0) != 0)
             return fail();
-        // Its own session and process group: a terminal's or our group kill reaches it, and
-        // --kill-scope group can signal the child's whole group without touching clawinit.
-        if (::setsid() < 0) return fail();
+        if (spec.terminal == TerminalMode::foreground) {
+            // Like tini with a terminal: a group of its own inside clawinit's session, and the
+            // terminal's foreground, so the terminal's Ctrl-C goes to the child's job, not to
+            // clawinit (another group), and a shell gets job control. Still a group leader, so
+            // --kill-scope group works as without a terminal. SIGTTOU is still blocked here
+            // (clawinit's mask until the sigprocmask below), which lets a background group
+            // take the terminal. A terminal that went away meanwhile only costs the handover.
+            if (::setpgid(0, 0) < 0) return fail();
+            (void)::tcsetpgrp(STDIN_FILENO, ::getpid());
+        } else if (::setsid() < 0) {
+            // Its own session and process group: --kill-scope group can signal the child's
+            // whole group without touching clawinit.
+            return fail();
+        }
         if (spec.user) {
             const auto& ids = *spec.user;
-            if (::setgroups(ids.groups.size(), ids.groups.data()) != 0) return fail();
-            if (::setgid(ids.gid) != 0) return fail();
-            if (::setuid(ids.uid) != 0) return fail();
+            auto fail_user = [](SpawnStep step) {
+                errno = encode_user_switch(step, errno);  // what Boost writes to its pipe
+                return bp::error_code(errno, bp::system_category());
+            };
+            if (::setgroups(ids.groups.size(), ids.groups.data()) != 0) return fail_user(SpawnStep::setgroups);
+            if (::setgid(ids.gid) != 0) return fail_user(SpawnStep::setgid);
+            if (::setuid(ids.uid) != 0) return fail_user(SpawnStep::setuid);
         }
         // clawinit blocks almost every signal; the gateway must start with the mask we were
         // given, or it would never see SIGTERM.
@@ -88,6 +136,27 @@ void prepare_spawning() {
     // A descriptor object makes Asio create the context's reactor now (throws at the fd limit).
     boost::asio::posix::stream_descriptor warm_up(*fresh);
     context = std::move(fresh);
+}
+
+TerminalMode detect_terminal() {
+    if (!::isatty(STDIN_FILENO)) return TerminalMode::none;
+    const pid_t foreground = ::tcgetpgrp(STDIN_FILENO);
+    return foreground > 0 && foreground == ::getpgrp() ? TerminalMode::foreground : TerminalMode::none;
+}
+
+void reclaim_terminal() {
+    const pid_t own = ::getpgrp();
+    if (::tcgetpgrp(STDIN_FILENO) != own) (void)::tcsetpgrp(STDIN_FILENO, own);
+}
+
+std::string user_switch_failure(const std::string& user_spec, const UserIds& ids,
+                                const SpawnOutcome& outcome) {
+    return fmt::format(
+        "cannot switch to user '{}' (uid {}, gid {}): {} failed: {}; clawinit runs as uid {}, "
+        "and changing user needs root: run clawinit as root, or drop `user:` (--user, "
+        "CLAWINIT_USER) from its configuration",
+        user_spec, ids.uid, ids.gid, step_name(outcome.failed_step), std::strerror(outcome.error),
+        ::getuid());
 }
 
 std::vector<std::string> child_environment(char** environ_now, const std::vector<std::string>& extra) {
@@ -170,7 +239,7 @@ SpawnOutcome spawn_child(const SpawnSpec& spec) {
                               whole_argv, ChildSetup{spec});
         if (ec) {
             // The launcher's failed child exits on its own; the reaper collects it like any orphan.
-            outcome.error = ec.value();
+            decode_child_error(ec.value(), outcome);
             return outcome;
         }
         outcome.pid = child.id();
@@ -181,7 +250,7 @@ SpawnOutcome spawn_child(const SpawnSpec& spec) {
         if (launcher.pid < 0) {
             outcome.error = error.code().value() ? error.code().value() : EIO;  // nothing forked
         } else if (ec) {
-            outcome.error = ec.value();  // the exec failed; the reaper collects that child
+            decode_child_error(ec.value(), outcome);  // the exec (or user switch) failed; the reaper collects that child
         } else {
             // Boost opens a pidfd for the handle we detach at once, and throws when
             // pidfd_open fails (ENOSYS before Linux 5.3 and under valgrind, EPERM under a

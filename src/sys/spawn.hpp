@@ -13,18 +13,41 @@
 
 namespace clawinit {
 
+// none: the child gets its own session (setsid), as in every container without -t.
+// foreground: clawinit's stdin is a terminal whose foreground group is clawinit's (`docker run
+// -it`); the child stays in clawinit's session, in a group of its own, and takes the terminal's
+// foreground, so Ctrl-C/Ctrl-Z/Ctrl-\ reach the child's job and the shell has job control.
+enum class TerminalMode { none, foreground };
+
 struct SpawnSpec {
     std::vector<std::string> command;   // argv; command[0] is looked up in PATH if it has no '/'
     std::vector<std::string> env;       // complete KEY=VALUE environment of the child
     std::optional<UserIds> user;        // drop to these ids before exec
     sigset_t child_mask{};              // the mask clawinit inherited, restored in the child
     std::optional<rlimit> fd_limit;     // RLIMIT_NOFILE clawinit started with, when it raised its own
+    TerminalMode terminal{TerminalMode::none};
 };
+
+// Where in the child the spawn failed: the user switch (needs root) or the exec itself.
+enum class SpawnStep { exec, setgroups, setgid, setuid };
 
 struct SpawnOutcome {
     int pid{0};    // > 0 when the child runs
-    int error{0};  // errno of the failed lookup, fork or exec; 0 on success
+    int error{0};  // errno of the failed lookup, fork, user switch or exec; 0 on success
+    SpawnStep failed_step{SpawnStep::exec};
 };
+
+// foreground when stdin is a terminal and clawinit's group is its foreground group.
+TerminalMode detect_terminal();
+
+// After the child has exited: give the terminal's foreground back to clawinit's own group, so
+// the terminal does not stay with a dead group. SIGTTOU is blocked in clawinit, which is what
+// lets a background group call tcsetpgrp (and write to the terminal under `stty tostop`).
+void reclaim_terminal();
+
+// The one line that explains a failed user switch: which user, clawinit's own uid, the fix.
+std::string user_switch_failure(const std::string& user_spec, const UserIds& ids,
+                                const SpawnOutcome& outcome);
 
 // The environment clawinit passes on: its own, with each KEY=VALUE of `extra` replacing or
 // adding KEY.

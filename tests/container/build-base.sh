@@ -9,6 +9,7 @@
 # debootstrap --variant=minbase takes about 30 s and 200 MB; the import a few seconds. The full
 # name docker.io/library/debian:bookworm-slim makes `FROM debian:bookworm-slim` find it locally.
 # Run as root. Does nothing if the image exists already.
+#   BASE_TAR=/tmp/base.tar bash tests/container/build-base.sh   # debootstrap once, keep the tree
 set -euo pipefail
 engine=${ENGINE:-podman}
 name=docker.io/library/debian:bookworm-slim
@@ -21,9 +22,21 @@ if ! command -v debootstrap >/dev/null; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
 fi
+# BASE_TAR=FILE keeps the debootstrap tree as a tarball, so that one CI run debootstraps once
+# and imports the same base into Podman and the Docker engine (tests/container/documented.sh).
+if [ -n "${BASE_TAR:-}" ] && [ -s "$BASE_TAR" ]; then
+  "$engine" import - "$name" < "$BASE_TAR" >/dev/null
+  echo "build-base: imported $name from $BASE_TAR"
+  exit 0
+fi
 dir=$(mktemp -d /tmp/clawinit-bookworm.XXXXXX)
 trap 'rm -rf "$dir"' EXIT
 echo "build-base: debootstrap bookworm into $dir"
 debootstrap --variant=minbase bookworm "$dir" "${DEBIAN_MIRROR:-http://deb.debian.org/debian}" >/dev/null
-tar --numeric-owner -C "$dir" -c . | "$engine" import - "$name" >/dev/null
+if [ -n "${BASE_TAR:-}" ]; then
+  tar --numeric-owner -C "$dir" -cf "$BASE_TAR" .
+  "$engine" import - "$name" < "$BASE_TAR" >/dev/null
+else
+  tar --numeric-owner -C "$dir" -c . | "$engine" import - "$name" >/dev/null
+fi
 echo "build-base: imported $name"

@@ -1,0 +1,266 @@
+#!/usr/bin/env python3
+"""The README's and the examples' container commands, run as written, against one engine.
+
+    ENGINE=docker|podman CT_REPO=... python3 tests/container/documented.py
+
+Called by tests/container/documented.sh (which builds docker/Dockerfile first, with the engine,
+from `git archive`). Every command below is quoted from the README (or an example's README)
+character for character, and the test first checks that each quoted line still appears there,
+and that every command line of those README blocks is quoted here: a README edit without this
+test fails. The two deliberate substitutions, both what a user of that engine would type:
+`docker` -> `podman` for Podman ("podman takes the same commands"), and `docker compose`
+(the v2 plugin, not packaged in Debian) -> `docker-compose` (Compose v1) for Compose.
+"""
+import json
+import os
+import pty
+import re
+import select
+import subprocess
+import sys
+import time
+import unittest
+
+ENGINE = os.environ.get("ENGINE", "docker")
+REPO = os.environ.get("CT_REPO", os.path.join(os.path.dirname(__file__), "..", ".."))
+PATIENCE = float(os.environ.get("CT_PATIENCE", "90"))
+README = os.path.join(REPO, "README.md")
+COMPOSE_README = os.path.join(REPO, "examples", "compose", "README.md")
+
+# README "### Docker / Podman", in order.
+RUN_BLOCK = [
+    "docker run -d --name gw -v gw-data:/data -p 127.0.0.1:8888:8888 -p 127.0.0.1:8899:8899 \\",
+    "  --stop-timeout 10 clawinit-gateway                     # clawinit's default grace 8s < 10s",
+    "curl -s 127.0.0.1:8899/readyz; curl -s 127.0.0.1:8888/status",
+    "docker exec gw /clawinit restart --wait                  # in place; returns when ready again",
+    "docker kill -s USR1 gw                                   # the same, fire and forget",
+    "docker exec gw /clawinit status",
+    "docker stop gw                                           # SIGTERM; clawinit exits 0 within its grace",
+    "docker exec gw /clawinit stop --wait                     # ... or with the outcome printed",
+]
+# README "### Compose".
+COMPOSE_BLOCK = [
+    "docker compose -f examples/compose/docker-compose.yml up -d --build",
+    "docker compose -f examples/compose/docker-compose.yml exec openclaw /clawinit restart --wait",
+    "docker compose -f examples/compose/docker-compose.yml exec openclaw /clawinit stop --wait",
+]
+# examples/compose/README.md, both blocks (run from examples/compose).
+COMPOSE_EXAMPLE = [
+    "cd examples/compose",
+    "docker compose up -d --build          # builds docker/Dockerfile (FROM scratch, ~3 MB)",
+    'docker compose ps                     # "healthy" once the gateway answers its ready check',
+    "curl -s 127.0.0.1:8888/status         # the gateway",
+    "curl -s 127.0.0.1:8899/status         # clawinit: child pid, restarts, last exit",
+    "docker compose exec openclaw /clawinit restart --wait   # in-place restart; returns when the new gateway is ready",
+    "docker compose exec openclaw /clawinit status           # table; --json for the raw /status",
+    "docker compose exec openclaw /clawinit stop --wait      # graceful stop; prints exit code, time, SIGKILL or not",
+    "docker compose kill -s USR1 openclaw                    # the same restart, fire and forget",
+    "docker compose stop                                     # SIGTERM; clawinit exits 0 well within 30s",
+]
+# README "### Interactive use".
+INTERACTIVE_BLOCK = [
+    "docker run -it --rm -e CLAWINIT_ON_CRASH=never openclaw-clawinit:2026.9 bash",
+    "docker run -it --rm -e CLAWINIT_ON_CRASH=never openclaw-clawinit:2026.9 clawinit -- bash",
+]
+
+
+def sh_blocks_after(path, heading):
+    """Command lines of the ```sh blocks between `heading` and the next heading (None: all)."""
+    with open(path) as f:
+        section = text = f.read()
+    if heading:
+        start = text.index(heading)
+        nxt = re.search(r"^#{1,3} ", text[start + len(heading):], re.M)
+        section = text[start:start + len(heading) + (nxt.start() if nxt else len(text))]
+    lines = []
+    for block in re.findall(r"```sh\n(.*?)```", section, re.S):
+        lines += [line for line in block.splitlines() if line.strip()]
+    return lines
+
+
+def engine_line(line):
+    line = line.replace("docker compose", "docker-compose")
+    if ENGINE == "podman":
+        line = re.sub(r"^(\s*)docker ", r"\1podman ", line)
+    return line
+
+
+def sh(line, cwd=REPO, check=True, timeout=PATIENCE):
+    """Runs one documented line (comments are shell comments already) in bash."""
+    cmd = engine_line(line)
+    print(f"   $ {cmd}", flush=True)
+    argv = ["bash", "-c", cmd]
+    if "docker-compose" in cmd and " exec " in cmd:
+        # Compose v1's exec allocates a terminal unless told -T, as a user's shell has one:
+        # give it one (script's pty), rather than change the documented line.
+        argv = ["script", "-qec", cmd, "/dev/null"]
+    out = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=timeout,
+                         stdin=subprocess.DEVNULL)
+    if check and out.returncode != 0:
+        raise AssertionError(f"`{cmd}` exited {out.returncode}:\n{out.stdout}{out.stderr}")
+    return out
+
+
+def eng(*args, check=False):
+    return subprocess.run([ENGINE, *args], capture_output=True, text=True, check=check)
+
+
+def wait_for(predicate, what, timeout=PATIENCE):
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(0.25)
+
+
+def http_ok(url):
+    return subprocess.run(["curl", "-sf", "-m", "2", url], capture_output=True).returncode == 0
+
+
+class ReadmeText(unittest.TestCase):
+    def test_quoted_lines_are_the_readme_blocks(self):
+        self.assertEqual(sh_blocks_after(README, "### Docker / Podman"), RUN_BLOCK)
+        self.assertEqual(sh_blocks_after(README, "### Compose"), COMPOSE_BLOCK)
+        self.assertEqual(sh_blocks_after(README, "### Interactive use"), INTERACTIVE_BLOCK)
+        example = sh_blocks_after(COMPOSE_README, None)
+        self.assertEqual(example, COMPOSE_EXAMPLE)
+
+
+class DockerRun(unittest.TestCase):
+    """README "Docker / Podman", on the image docker/Dockerfile built as `clawinit-gateway`."""
+
+    def setUp(self):
+        eng("rm", "-f", "gw")
+        eng("volume", "rm", "-f", "gw-data")
+        self.addCleanup(eng, "volume", "rm", "-f", "gw-data")
+        self.addCleanup(eng, "rm", "-f", "gw")
+
+    def test_run_block_as_written(self):
+        sh(RUN_BLOCK[0][:-1] + RUN_BLOCK[1])
+        wait_for(lambda: http_ok("http://127.0.0.1:8899/readyz"), "gw ready on 127.0.0.1:8899")
+        out = sh(RUN_BLOCK[2])
+        self.assertIn('"ready"', out.stdout)
+        restarted = sh(RUN_BLOCK[3])
+        self.assertRegex(restarted.stdout, r"restarted: child pid \d+ -> \d+, ready after")
+        sh(RUN_BLOCK[4])
+        wait_for(lambda: '"restarts":2' in (sh(RUN_BLOCK[2], check=False).stdout), "the USR1 restart")
+        self.assertIn("running", sh(RUN_BLOCK[5]).stdout)
+        sh(RUN_BLOCK[6], timeout=30)
+        self.assertEqual(eng("inspect", "-f", "{{.State.ExitCode}}", "gw").stdout.strip(), "0")
+        # The alternative to `stop`: start it again, then stop with the outcome printed.
+        eng("start", "gw", check=True)
+        wait_for(lambda: http_ok("http://127.0.0.1:8899/readyz"), "gw ready again")
+        stopped = sh(RUN_BLOCK[7], check=False)
+        self.assertRegex(stopped.stdout, r"stopped: exit code 0 after [0-9.]+s, graceful",
+                         stopped.stderr)
+        self.assertEqual(stopped.returncode, 0)
+
+
+@unittest.skipUnless(ENGINE == "docker", "Compose runs against dockerd")
+class Compose(unittest.TestCase):
+    def down(self):
+        subprocess.run(["docker-compose", "-f", "examples/compose/docker-compose.yml", "down", "-v",
+                        "-t", "0"], cwd=REPO, capture_output=True)
+
+    def setUp(self):
+        self.down()
+        self.addCleanup(self.down)
+
+    def healthy(self, cwd):
+        ps = subprocess.run(["docker-compose", "ps"], cwd=cwd, capture_output=True, text=True)
+        return "(healthy)" in ps.stdout
+
+    def test_readme_compose_block(self):
+        sh(COMPOSE_BLOCK[0], timeout=1800)
+        wait_for(lambda: http_ok("http://127.0.0.1:8899/readyz"), "compose service ready")
+        self.assertRegex(sh(COMPOSE_BLOCK[1]).stdout, r"restarted: child pid \d+ -> \d+")
+        out = sh(COMPOSE_BLOCK[2], check=False)
+        self.assertRegex(out.stdout, r"stopped: exit code 0 after [0-9.]+s, graceful", out.stderr)
+
+    def test_example_readme_blocks(self):
+        cwd = os.path.join(REPO, "examples", "compose")
+        sh(COMPOSE_EXAMPLE[1], cwd=cwd, timeout=1800)
+        wait_for(lambda: self.healthy(cwd), "docker-compose ps to say healthy", timeout=120)
+        sh(COMPOSE_EXAMPLE[2], cwd=cwd)
+        self.assertIn('"status":"running"', sh(COMPOSE_EXAMPLE[3], cwd=cwd).stdout)
+        self.assertIn('"child"', sh(COMPOSE_EXAMPLE[4], cwd=cwd).stdout)
+        self.assertRegex(sh(COMPOSE_EXAMPLE[5], cwd=cwd).stdout, r"restarted: child pid")
+        self.assertIn("running", sh(COMPOSE_EXAMPLE[6], cwd=cwd).stdout)
+        sh(COMPOSE_EXAMPLE[8], cwd=cwd)
+        wait_for(lambda: '"restarts":2' in sh(COMPOSE_EXAMPLE[4], cwd=cwd, check=False).stdout,
+                 "the USR1 restart")
+        out = sh(COMPOSE_EXAMPLE[7], cwd=cwd, check=False)
+        self.assertRegex(out.stdout, r"stopped: exit code 0 after [0-9.]+s, graceful", out.stderr)
+        sh("docker compose start", cwd=cwd)
+        wait_for(lambda: http_ok("http://127.0.0.1:8899/readyz"), "ready after start")
+        sh(COMPOSE_EXAMPLE[9], cwd=cwd, timeout=60)
+        state = json.loads(eng("inspect", "-f", "{{json .State}}", "compose_openclaw_1").stdout or "{}")
+        self.assertEqual(state.get("ExitCode"), 0, state)
+
+
+class Interactive(unittest.TestCase):
+    """`docker run -it` through a real pty: bash gets job control, Ctrl-C stays in the job,
+    `exit 7` is the container's exit code."""
+
+    def drive(self, argv):
+        pid, master = pty.fork()
+        if pid == 0:
+            os.execvp(argv[0], argv)
+        text = ""
+        self.transcript = ""
+
+        def expect(pattern, timeout=PATIENCE):
+            nonlocal text
+            deadline = time.monotonic() + timeout
+            while not re.search(pattern, text):
+                if time.monotonic() > deadline:
+                    raise AssertionError(f"no {pattern!r}; terminal:\n{text}")
+                if select.select([master], [], [], 0.2)[0]:
+                    try:
+                        data = os.read(master, 65536).decode(errors="replace")
+                    except OSError:
+                        break
+                    text += data
+                    self.transcript += data
+            m = re.search(pattern, text)
+            if not m:
+                raise AssertionError(f"no {pattern!r}; terminal:\n{text}")
+            text = text[m.end():]
+            return m
+        return pid, master, expect
+
+    def run_bash(self, line):
+        # `script -qec` gives the client its own terminal, as a user's would be.
+        pid, master, expect = self.drive(["script", "-qec", engine_line(line), "/dev/null"])
+        try:
+            expect(r"[$#] ")  # Debian's bash prompt, as user node
+            os.write(master, b"sleep 100\n")
+            time.sleep(2)
+            os.write(master, b"\x03")  # Ctrl-C: interrupts sleep, not clawinit
+            expect(r"[$#] ")
+            os.write(master, b"echo alive-$((6*7))\n")
+            expect("alive-42")
+            os.write(master, b"exit 7\n")
+            _, status = os.waitpid(pid, 0)
+            self.assertEqual(os.waitstatus_to_exitcode(status), 7)
+        finally:
+            try:
+                os.kill(pid, 9)
+            except ProcessLookupError:
+                pass
+            os.close(master)
+        return self.transcript
+
+    def test_bash_under_clawinit(self):
+        self.run_bash(INTERACTIVE_BLOCK[0])
+        self.assertNotIn("no job control", self.transcript)
+        self.assertNotIn("Graceful shutdown", self.transcript)
+
+    def test_bash_under_nested_clawinit(self):
+        self.run_bash(INTERACTIVE_BLOCK[1])
+        self.assertNotIn("no job control", self.transcript)
+        self.assertIn("running 'bash' in place", self.transcript)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
