@@ -198,11 +198,12 @@ class Probe(ClawinitTest):
         gw_port = free_port()
         # The exec check's timeout includes the check command's start and exit, which ASan
         # makes several times longer (harness.TIME_FACTOR).
-        # A generous timeout: the failure must be the exit code, not a timeout.
+        # A generous timeout: the failure must be the exit code, not a timeout. Capped at
+        # 10 s: two failed checks must fit in the patience under valgrind too (factor 50).
+        period = f"{min(2 * TIME_FACTOR, 10)}s"
         run = self.start(["--ready-check", f"tcp://127.0.0.1:{gw_port}",
                           "--live-check", f"exec:{CHILD} exit 3", "--live-failures", "2",
-                          "--check-interval", f"{2 * TIME_FACTOR}s",
-                          "--check-timeout", f"{2 * TIME_FACTOR}s"],
+                          "--check-interval", period, "--check-timeout", period],
                          [GATEWAY, "--port", str(gw_port), "--state-dir", "/tmp/clawinit-it-tcp"])
         wait_for(lambda: self.code("/ready") == 200, what="tcp check passes")
         wait_for(lambda: self.code("/health") == 503, what="exec live check fails twice")
