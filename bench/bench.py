@@ -306,21 +306,17 @@ class Bench:
         off = ["--probe-listen", "off", "--"]
         self.claw_off = Variant("clawinit-off", "clawinit --probe-listen off", a.clawinit,
                                 off, peer=False)
-        self.probe_ok = self.detect_probe()
-        if self.probe_ok:
-            self.claw = Variant("clawinit", "clawinit (probe on)", a.clawinit, ["--"],
-                                peer=False, probe_port=0)
-            self.claw_dyn = Variant("clawinit-dyn", "clawinit dynamic (probe on)",
-                                    a.clawinit_dynamic, ["--"], peer=False, probe_port=0)
-        else:
-            self.claw = self.claw_off
-            self.claw_dyn = Variant("clawinit-dyn", "clawinit dynamic --probe-listen off",
-                                    a.clawinit_dynamic, off, peer=False)
-            self.fail("the probe server did not answer /health: the clawinit column is "
-                      "measured with `--probe-listen off`.")
+        # Every build has the probe server: a binary whose /health does not answer is broken,
+        # and its figures would not be the shipped clawinit's.
+        if not self.detect_probe():
+            raise SystemExit("bench: FAILED: the probe server did not answer /health")
+        self.claw = Variant("clawinit", "clawinit (probe on)", a.clawinit, ["--"],
+                            peer=False, probe_port=0)
+        self.claw_dyn = Variant("clawinit-dyn", "clawinit dynamic (probe on)",
+                                a.clawinit_dynamic, ["--"], peer=False, probe_port=0)
         # The variants compared in rows 1-5: clawinit as shipped, clawinit without the probe
-        # server (when that differs), and the peers.
-        self.compared = [self.claw] + ([self.claw_off] if self.probe_ok else []) + self.peers
+        # server, and the peers.
+        self.compared = [self.claw, self.claw_off] + self.peers
 
     def detect_probe(self):
         probe = Variant("probe-check", "clawinit (probe check)", self.args.clawinit, ["--"],
@@ -337,7 +333,6 @@ class Bench:
                 if instance.proc.poll() is not None:
                     break
                 time.sleep(0.05)
-            self.log("probe server: n/a (probe server not built yet)")
             return False
         finally:
             self.stop(instance)
@@ -598,8 +593,6 @@ class Bench:
 
     # -- 8: probe server under wrk ---------------------------------------------------------------
     def probe(self):
-        if not self.probe_ok:
-            return
         if not shutil.which("wrk"):
             self.notes.append("wrk is not installed: probe row not measured.")
             return
@@ -864,11 +857,10 @@ class Report:
         self.add("1. signal forwarding latency, p50 / p99 (µs)", cell(claw),
                  self.peer_cells(cell), fmt_ratio(r50, r99), "ratio ≤ 1.0 (p50 and p99)",
                  ratio_verdict(r50, r99))
-        if b.probe_ok:
-            o50 = ratio(lat[off].p50, [lat[k].p50 for k in peer_keys])
-            o99 = ratio(lat[off].p99, [lat[k].p99 for k in peer_keys])
-            self.add("1b. same, clawinit `--probe-listen off`", cell(off), {}, fmt_ratio(o50, o99),
-                     "(reference)", "")
+        o50 = ratio(lat[off].p50, [lat[k].p50 for k in peer_keys])
+        o99 = ratio(lat[off].p99, [lat[k].p99 for k in peer_keys])
+        self.add("1b. same, clawinit `--probe-listen off`", cell(off), {}, fmt_ratio(o50, o99),
+                 "(reference)", "")
         # 2. idle
         idle = {k: r[("idle", k)] for k in [claw, off, b.claw_dyn.key] + peer_keys}
         seconds = idle[claw]["seconds"]
@@ -954,7 +946,7 @@ class Report:
                          if p["idle"].n else us(control.p99), na_peers, "—", "(reference)", "")
         else:
             self.add("8. probe server (`/health` req/s, signal p99 under load)",
-                     "n/a (probe server not built yet)", na_peers, "—",
+                     "n/a (wrk not installed)", na_peers, "—",
                      "≥ 50 000 req/s; p99 ≤ 2 × idle", "n/a")
         # 9. binaries
         sizes = r["sizes"]
@@ -1073,8 +1065,7 @@ def machine_meta(args, bench):
         version = subprocess.run(["dpkg-query", "-W", "-f=${Version}", variant.key],
                                  capture_output=True, text=True).stdout.strip()
         versions.append(f"{variant.key} {version or '?'}")
-    claw = ("static, `--probe-listen 127.0.0.1:PORT` (probe server on)" if bench.probe_ok
-            else "static, `--probe-listen off` (probe server not built yet)")
+    claw = "static, `--probe-listen 127.0.0.1:PORT` (probe server on)"
     return dict(date=datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
                 mode="quick" if args.quick else "full", elapsed=bench.elapsed, commit=commit,
                 nproc=os.cpu_count(), cpu=cpu, load_before=bench.load_before,

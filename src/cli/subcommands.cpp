@@ -23,7 +23,7 @@ namespace {
 using namespace std::chrono_literals;
 using SteadyClock = std::chrono::steady_clock;
 
-constexpr int k_ok = 0, k_bad_outcome = 1, k_usage = 2, k_timed_out = 3, k_no_target = 4;
+constexpr int k_ok = 0, k_bad_outcome = 1, k_timed_out = 3, k_no_target = 4;  // 2: run.cpp, usage
 
 struct SubOptions {
     std::string name;

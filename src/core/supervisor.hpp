@@ -102,7 +102,6 @@ public:
     bool stop_requested() const { return m_stop_requested; }
     int stop_signal() const { return m_stop_signal; }
     bool crash_budget_spent() const { return m_budget_spent; }
-    std::optional<Time> child_started_at() const { return m_child_started_at; }
     const Stats& stats() const { return m_stats; }
     // Restarts of either kind, for /status and state.json.
     std::uint64_t restarts() const { return m_stats.restarts_signal + m_stats.restarts_crash; }

@@ -67,13 +67,10 @@ void init_logging(LogFormat format, LogLevel level) {
     output();  // decides how stderr is written, before anything is logged
 }
 
-bool log_enabled(LogLevel level) {
-    return level != LogLevel::off && g_level != LogLevel::off &&
-           static_cast<int>(level) >= static_cast<int>(g_level);
-}
-
 void log_line(LogLevel level, std::string_view message) {
-    if (!log_enabled(level)) return;
+    if (level == LogLevel::off || g_level == LogLevel::off ||
+        static_cast<int>(level) < static_cast<int>(g_level))
+        return;
     output().write_line(format_line(level, message));
 }
 

@@ -14,7 +14,6 @@ namespace clawinit {
 
 void init_logging(LogFormat format, LogLevel level);
 void log_line(LogLevel level, std::string_view message);
-bool log_enabled(LogLevel level);
 
 // For the event loop: lines wait for a slow stderr reader.
 bool log_pending();

@@ -42,9 +42,7 @@ public:
     // Runs until the Supervisor says Exit; returns the exit code.
     int run();
 
-    boost::asio::io_context& io() { return m_io; }
     const Supervisor& supervisor() const { return m_supervisor; }
-    std::uint64_t zombies_reaped() const { return m_zombies_reaped; }
     ProbeSnapshot snapshot() const;
     std::string final_status(int exit_code) const;  // what `stop --wait` is told at exit
 
