@@ -20,7 +20,7 @@ import unittest
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
 
 from harness import (CHILD, CLAWINIT, ClawinitTest, children_of, descendants_of,  # noqa: E402
-                     proc_state, wait_for)
+                     kill_shell_and_tree, proc_state, wait_for)
 
 QUIET = ["--probe-listen", "off"]
 NO_USER = "nosuchuser-clawinit"
@@ -200,16 +200,7 @@ class ParentDiesDuringStart(ClawinitTest):
         clawinit = int(wait_for(lambda: os.path.exists(pid_file) and written(),
                                 what="clawinit's pid from sh"))
 
-        def cleanup():
-            for pid in [*descendants_of(clawinit), clawinit]:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-            if sh.poll() is None:
-                sh.kill()
-            sh.wait()
-        self.addCleanup(cleanup)
+        self.addCleanup(lambda: kill_shell_and_tree(sh, [*descendants_of(clawinit), clawinit]))
         self.assertEqual(sh.wait(timeout=30), -signal.SIGKILL, "the shim killed the parent")
         # Gone or a zombie (whoever adopted it reaps it): clawinit has exited. Before the fix
         # it ran on, its parent's death unnoticed.

@@ -20,7 +20,7 @@ import unittest
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
 
 from harness import (CHILD, CLAWINIT, TIME_FACTOR, ClawinitTest, children_of,  # noqa: E402
-                     descendants_of, ns_pid, proc_state, wait_for)
+                     descendants_of, kill_shell_and_tree, ns_pid, proc_state, wait_for)
 from test_probe import free_port, get  # noqa: E402
 
 QUIET = ["--probe-listen", "off"]
@@ -485,16 +485,7 @@ class ParentDeath(FaultTest):
         clawinit = wait_for(lambda: children_of(sh.pid), what="clawinit under sh")[0]
         tree = []
 
-        def cleanup():
-            for pid in [clawinit, *tree]:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-            if sh.poll() is None:
-                sh.kill()
-                sh.wait()
-        self.addCleanup(cleanup)
+        self.addCleanup(lambda: kill_shell_and_tree(sh, [clawinit, *tree]))
         def child_up():
             with open(log) as f:
                 return "start" in f.read()

@@ -69,6 +69,19 @@ def descendants_of(pid):
     return found
 
 
+def kill_shell_and_tree(sh, pids):
+    """Cleanup for a test that starts clawinit under a shell of its own: SIGKILL the given
+    pids (gone ones are fine), then the shell, and reap it."""
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    if sh.poll() is None:
+        sh.kill()
+    sh.wait()
+
+
 def proc_state(pid):
     """(state letter, ppid) of a host pid, or None once it is gone."""
     try:
