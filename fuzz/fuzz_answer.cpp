@@ -14,7 +14,7 @@ namespace {
 
 ProbeSnapshot snapshot_for(std::uint8_t seed) {
     ProbeSnapshot s;
-    s.status = (seed & 1) ? "running" : "stopping";
+    s.status = clawinit::k_all_statuses[seed % clawinit::k_all_statuses.size()];
     if (seed & 2) s.reason = "graceful shutdown";
     s.live = seed & 4;
     s.ready = seed & 8;
@@ -27,6 +27,9 @@ ProbeSnapshot snapshot_for(std::uint8_t seed) {
     s.exits = {{0, 1}, {255, 3}};
     s.zombies_reaped = 10000;
     if (seed & 1) s.last_stop_seconds = 1.25;
+    if (seed & 2) s.dropped = {{{10, clawinit::DropReason::rewritten}, 7}};
+    s.log_lines_dropped = seed;
+    s.restart_signal = (seed & 4) ? 10 : 12;
     return s;
 }
 
