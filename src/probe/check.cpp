@@ -149,7 +149,7 @@ void Check::run_network(const std::shared_ptr<Round>& round) {
 }
 
 void Check::run_exec(const std::shared_ptr<Round>& round) {
-    const int pid = m_hooks.spawn(split_command(m_target.command));
+    const int pid = m_hooks.spawn(m_target.argv);
     if (pid < 0) return finish(round, false, fmt::format("exec: {}", std::strerror(-pid)));
     round->pid = pid;
 }
@@ -163,32 +163,6 @@ bool Check::on_process_exit(int pid, int wait_status) {
            WIFEXITED(wait_status) ? fmt::format("exit code {}", WEXITSTATUS(wait_status))
                                   : fmt::format("killed by signal {}", WTERMSIG(wait_status)));
     return true;
-}
-
-std::vector<std::string> split_command(const std::string& command) {
-    std::vector<std::string> argv;
-    std::string current;
-    bool in_word = false;
-    char quote = 0;
-    for (char c : command) {
-        if (quote) {
-            if (c == quote)
-                quote = 0;
-            else
-                current += c;
-        } else if (c == '\'' || c == '"') {
-            quote = c;
-            in_word = true;
-        } else if (c == ' ' || c == '\t' || c == '\n') {
-            if (in_word) argv.push_back(std::exchange(current, {}));
-            in_word = false;
-        } else {
-            current += c;
-            in_word = true;
-        }
-    }
-    if (in_word) argv.push_back(current);
-    return argv;
 }
 
 }  // namespace clawinit

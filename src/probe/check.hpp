@@ -63,8 +63,4 @@ private:
     Duration m_fast_delay{0};  // the wait after the next failed fast round
 };
 
-// exec:CMD split into argv on whitespace, with '...' and "..." quoting; no shell is involved,
-// so exec checks work in FROM-scratch images.
-std::vector<std::string> split_command(const std::string& command);
-
 }  // namespace clawinit

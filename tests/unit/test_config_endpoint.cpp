@@ -98,3 +98,13 @@ TEST_CASE("parse_check_target rejects malformed checks") {
     CHECK_THROWS_WITH_AS(parse_check_target("exec:\"\" x"),
                          "bad check 'exec:\"\" x' (exec: the program name is empty)", ValueError);
 }
+
+TEST_CASE("exec check commands split on blanks, with quotes, without a shell") {
+    // Once in src/probe/check.cpp as split_command; the config's parse is now the only grammar.
+    using V = std::vector<std::string>;
+    CHECK(parse_check_target("exec:/clawinit probe ready").argv == V{"/clawinit", "probe", "ready"});
+    CHECK(parse_check_target("exec:  a \t b  ").argv == V{"a", "b"});
+    CHECK(parse_check_target("exec:sh -c 'exit 3'").argv == V{"sh", "-c", "exit 3"});
+    CHECK(parse_check_target("exec:echo \"a b\"c ''").argv == V{"echo", "a bc", ""});
+    CHECK_THROWS(parse_check_target("exec:"));  // was an empty argv, a check that always failed
+}
