@@ -7,11 +7,8 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
-#include <new>
-#include <system_error>
 
 #include <boost/asio/post.hpp>
-#include <boost/system/system_error.hpp>
 
 #include <fmt/format.h>
 
@@ -27,26 +24,6 @@
 extern char** environ;
 
 namespace clawinit {
-
-namespace {
-
-// A spawn failure is an event for the Supervisor, never the end of PID 1: whatever escapes
-// spawn_child (an allocation, a descriptor at the fd limit) becomes its errno.
-SpawnOutcome guarded_spawn(const SpawnSpec& spec) {
-    try {
-        return spawn_child(spec);
-    } catch (const boost::system::system_error& error) {
-        return SpawnOutcome{0, error.code().value() ? error.code().value() : EIO};
-    } catch (const std::system_error& error) {
-        return SpawnOutcome{0, error.code().value() ? error.code().value() : EIO};
-    } catch (const std::bad_alloc&) {
-        return SpawnOutcome{0, ENOMEM};
-    } catch (const std::exception&) {
-        return SpawnOutcome{0, EIO};
-    }
-}
-
-}  // namespace
 
 Runtime::Runtime(const Config& config, sigset_t child_mask, std::optional<UserIds> user)
     : m_config(config),
@@ -148,7 +125,7 @@ void Runtime::execute(const Action& action) {
             using A = std::decay_t<decltype(a)>;
             if constexpr (std::is_same_v<A, Spawn>) {
                 m_childless = false;  // a failed exec still leaves a child to reap
-                const SpawnOutcome outcome = guarded_spawn(m_spawn);
+                const SpawnOutcome outcome = spawn_child(m_spawn);
                 if (outcome.error && outcome.failed_step != SpawnStep::exec && m_spawn.user)
                     dispatch(SpawnFailed{outcome.error,
                                          user_switch_failure(m_config.user, *m_spawn.user, outcome)});
@@ -308,7 +285,7 @@ int Runtime::spawn_check_process(const std::vector<std::string>& argv) {
     spec.command = argv;
     spec.terminal = TerminalMode::none;  // a check never takes the terminal from the gateway
     m_childless = false;
-    const SpawnOutcome outcome = guarded_spawn(spec);
+    const SpawnOutcome outcome = spawn_child(spec);
     return outcome.error ? -outcome.error : outcome.pid;
 }
 

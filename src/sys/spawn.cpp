@@ -7,9 +7,11 @@
 
 #include <algorithm>
 #include <memory>
+#include <new>
 #include <cerrno>
 #include <cstring>
 #include <string_view>
+#include <system_error>
 
 #include <fmt/format.h>
 
@@ -207,14 +209,17 @@ std::string resolve_executable(const std::string& name, const std::vector<std::s
     return {};
 }
 
-SpawnOutcome spawn_child(const SpawnSpec& spec) {
+namespace {
+
+// The errno a system_error (std's or Boost's) stands for; EIO when it has none.
+template <typename Error>
+int error_of(const Error& error) {
+    return error.code().value() ? error.code().value() : EIO;
+}
+
+SpawnOutcome spawn_or_throw(const SpawnSpec& spec) {
     SpawnOutcome outcome;
-    try {
-        prepare_spawning();  // a no-op but after a failed pidfd (below)
-    } catch (const boost::system::system_error& error) {
-        outcome.error = error.code().value() ? error.code().value() : EIO;
-        return outcome;
-    }
+    prepare_spawning();  // a no-op but after a failed pidfd (below)
     const std::string executable = resolve_executable(spec.command.front(), spec.env, outcome.error);
     if (outcome.error) return outcome;
 
@@ -248,7 +253,7 @@ SpawnOutcome spawn_child(const SpawnSpec& spec) {
         // In the forked child (pid 0), before exec: never unwind into our own main.
         if (launcher.pid == 0) ::_exit(127);
         if (launcher.pid < 0) {
-            outcome.error = error.code().value() ? error.code().value() : EIO;  // nothing forked
+            outcome.error = error_of(error);  // nothing forked
         } else if (ec) {
             decode_child_error(ec.value(), outcome);  // the exec (or user switch) failed; the reaper collects that child
         } else {
@@ -263,6 +268,24 @@ SpawnOutcome spawn_child(const SpawnSpec& spec) {
         }
     }
     return outcome;
+}
+
+}  // namespace
+
+SpawnOutcome spawn_child(const SpawnSpec& spec) {
+    // A spawn failure is an event for the Supervisor, never the end of PID 1: whatever escapes
+    // (a descriptor at the fd limit, an allocation) becomes the errno of a failed spawn.
+    try {
+        return spawn_or_throw(spec);
+    } catch (const boost::system::system_error& error) {
+        return SpawnOutcome{0, error_of(error)};
+    } catch (const std::system_error& error) {
+        return SpawnOutcome{0, error_of(error)};
+    } catch (const std::bad_alloc&) {
+        return SpawnOutcome{0, ENOMEM};
+    } catch (const std::exception&) {
+        return SpawnOutcome{0, EIO};
+    }
 }
 
 }  // namespace clawinit
