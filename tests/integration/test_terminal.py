@@ -63,15 +63,22 @@ class Terminal:
         os.write(self.master, text.encode())
 
     def wait_for_sleep(self):
-        """The `sleep 100` bash started, once it runs (so a key press reaches it, not bash)."""
+        """The `sleep 100` bash started, once it runs and owns the terminal's foreground (so a
+        key press reaches it, not bash). An earlier sleep that was stopped and killed can still
+        be in /proc for a moment: only a running one that leads the foreground group counts."""
         def running():
             self.read_some(0)
             for pid in descendants_of(self.proc.pid):
                 try:
                     with open(f"/proc/{pid}/cmdline", "rb") as f:
-                        if f.read() == b"sleep\x00100\x00":
-                            return pid
-                except OSError:
+                        if f.read() != b"sleep\x00100\x00":
+                            continue
+                    with open(f"/proc/{pid}/stat") as f:
+                        fields = f.read().rsplit(")", 1)[1].split()
+                    state, pgrp, tpgid = fields[0], int(fields[2]), int(fields[5])
+                    if state in "RS" and pgrp == tpgid:
+                        return pid
+                except (OSError, IndexError, ValueError):
                     pass
             return None
         return wait_for(running, what="sleep 100 to run")
