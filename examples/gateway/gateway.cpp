@@ -428,6 +428,8 @@ int main(int argc, char** argv) {
         log_line("pipe2: " + errno_text());
         return 1;
     }
+    // After the handlers, on purpose: tests take the directory as the sign that a SIGTERM is
+    // caught rather than fatal.
     make_directories(options.state_dir);
     long restarts = read_restart_count(options.state_dir);
     // The 2026.9 gateway loads for 10-24 s before it listens: until then a connect is refused.

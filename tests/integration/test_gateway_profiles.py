@@ -163,6 +163,11 @@ class GatewayProfiles(ClawinitTest):
         run = self.start_profile(PROFILE_2026_9,
                                  lambda port, state: gateway_2026_9(port, state, "1m", "1m"))
         wait_for(lambda: "spawned" in run.stderr(), what="spawn")
+        # The gateway makes its state directory right after installing its signal handlers: a
+        # SIGTERM sent before that (4 ms after the spawn under ASan) meets the default action
+        # and ends the gateway with 143, a race of the test and not the drain under test.
+        wait_for(lambda: os.path.isdir(os.path.join(self.state, "gateway")),
+                 what="the gateway's signal handlers (its state directory)")
         self.assertEqual(self.status()["status"], "starting")
         started = time.monotonic()
         run.signal(signal.SIGTERM)
