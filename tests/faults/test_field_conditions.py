@@ -23,8 +23,12 @@ from harness import (CHILD, CLAWINIT, PATIENCE, TIME_FACTOR, children_of,  # noq
                      wait_for)
 from test_probe import free_port, get  # noqa: E402
 
-UBSAN_FD_EXHAUSTION = os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                   "ubsan-fd-exhaustion.supp")
+
+def ubsan_reports_beyond_fd_blindness(text):
+    """UBSan reports in `text` other than the false "invalid vptr" a full fd table causes."""
+    lines = text.splitlines()
+    return [line for i, line in enumerate(lines) if "runtime error:" in line and
+            not (i + 1 < len(lines) and lines[i + 1].endswith("note: object has invalid vptr"))]
 
 
 class PipedRun:
@@ -36,8 +40,12 @@ class PipedRun:
         open(self.log, "w").close()
         env = dict(os.environ, TESTCHILD_LOG=self.log)
         if resource.RLIMIT_NOFILE in (limits or {}) and "UBSAN_OPTIONS" in env:
-            # A full fd table blinds UBSan's vptr check (the file says how): off for this run.
-            env["UBSAN_OPTIONS"] += ":suppressions=" + UBSAN_FD_EXHAUSTION
+            # UBSan checks a vptr by writing the vtable into a pipe(): with the fd table full on
+            # purpose, pipe() fails (EMFILE) and every first use of a polymorphic type reads as
+            # "object has invalid vptr" (seen on Boost's error_category). Suppressions do not
+            # reach that path, so reports go on instead of halting, and the test fails on any
+            # report but that one (ubsan_reports_beyond_fd_blindness).
+            env["UBSAN_OPTIONS"] += ":halt_on_error=0"
 
         def preexec():
             for which, value in (limits or {}).items():
@@ -254,6 +262,7 @@ class FieldConditions(unittest.TestCase):
         self.assertIsNone(run.proc.poll(), run.stderr())
         os.kill(run.pid, signal.SIGTERM)
         self.assertEqual(run.wait(), 0, run.stderr())
+        self.assertEqual(ubsan_reports_beyond_fd_blindness(run.stderr()), [], run.stderr())
 
     def test_fd_limit_raised_for_clawinit_kept_for_the_child(self):
         run = self.start(["--probe-listen", "off"], self.child("sleep"),
