@@ -94,7 +94,9 @@ TEST_CASE("spawn: PATH is the child's (the environment passed in), not clawinit'
     // Without PATH in the child's environment the default list is searched, which holds sh.
     const std::string sh = resolve("sh", {"HOME=/root"}, error);
     CHECK(error == 0);
-    CHECK((sh == "/usr/bin/sh" || sh == "/bin/sh"));
+    CHECK(sh.size() > 3);
+    CHECK(sh.substr(sh.size() - 3) == "/sh");
+    CHECK(::access(sh.c_str(), X_OK) == 0);
     CHECK(resolve("only-here", {"HOME=/root"}, error).empty());
     CHECK(error == ENOENT);
 }
