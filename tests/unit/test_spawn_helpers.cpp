@@ -1,0 +1,181 @@
+// The two pure-ish halves of src/sys/spawn.cpp that decide what the child gets before any fork:
+// which file is exec'd (resolve_executable: PATH lookup like execvp, so a missing or
+// non-executable command is exit 127/126 before a fork) and which environment it sees
+// (child_environment: clawinit's own, with --env replacing or adding, nothing removed).
+// The lookup reads a real filesystem, so each case builds its own directories.
+#include <doctest/doctest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "sys/spawn.hpp"
+
+using namespace clawinit;
+namespace fs = std::filesystem;
+
+namespace {
+
+class TempDir {
+public:
+    TempDir() {
+        std::string pattern = (fs::temp_directory_path() / "clawinit-spawn-XXXXXX").string();
+        REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+        m_path = pattern;
+    }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    ~TempDir() {
+        std::error_code ignored;
+        fs::remove_all(m_path, ignored);
+    }
+    const std::string& path() const { return m_path; }
+    std::string operator/(const std::string& name) const { return m_path + "/" + name; }
+
+    // A regular file with `mode`; root ignores read and write bits, not a missing execute bit.
+    std::string file(const std::string& name, mode_t mode) const {
+        const std::string path = *this / name;
+        std::ofstream(path) << "#!/bin/sh\n";
+        REQUIRE(::chmod(path.c_str(), mode) == 0);
+        return path;
+    }
+
+private:
+    std::string m_path;
+};
+
+// The current directory for one scope: an empty PATH element means ".".
+class InDirectory {
+public:
+    explicit InDirectory(const std::string& dir) : m_old(fs::current_path()) {
+        fs::current_path(dir);
+    }
+    InDirectory(const InDirectory&) = delete;
+    InDirectory& operator=(const InDirectory&) = delete;
+    ~InDirectory() {
+        std::error_code ignored;
+        fs::current_path(m_old, ignored);
+    }
+
+private:
+    fs::path m_old;
+};
+
+std::string resolve(const std::string& name, const std::vector<std::string>& env, int& error) {
+    error = -1;  // resolve_executable must set it on every path
+    return resolve_executable(name, env, error);
+}
+
+}  // namespace
+
+TEST_CASE("spawn: a bare name is looked up in PATH, first directory with a runnable file wins") {
+    TempDir first, second;
+    const std::string runnable = second.file("gateway", 0755);
+    int error = 0;
+    CHECK(resolve("gateway", {"HOME=/root", "PATH=" + first.path() + ":" + second.path()}, error) ==
+          runnable);
+    CHECK(error == 0);
+
+    const std::string earlier = first.file("gateway", 0755);
+    CHECK(resolve("gateway", {"PATH=" + first.path() + ":" + second.path()}, error) == earlier);
+    CHECK(error == 0);
+}
+
+TEST_CASE("spawn: PATH is the child's (the environment passed in), not clawinit's") {
+    TempDir dir;
+    const std::string runnable = dir.file("only-here", 0755);
+    int error = 0;
+    CHECK(resolve("only-here", {"PATH=" + dir.path()}, error) == runnable);
+    CHECK(error == 0);
+    // Without PATH in the child's environment the default list is searched, which holds sh.
+    const std::string sh = resolve("sh", {"HOME=/root"}, error);
+    CHECK(error == 0);
+    CHECK(sh.size() > 3);
+    CHECK(sh.substr(sh.size() - 3) == "/sh");
+    CHECK(::access(sh.c_str(), X_OK) == 0);
+    CHECK(resolve("only-here", {"HOME=/root"}, error).empty());
+    CHECK(error == ENOENT);
+}
+
+TEST_CASE("spawn: a name with a slash is exec'd as written, and exec reports what is wrong") {
+    int error = -1;
+    CHECK(resolve_executable("/no/such/program", {"PATH=/usr/bin"}, error) == "/no/such/program");
+    CHECK(error == 0);
+    CHECK(resolve_executable("./relative", {}, error) == "./relative");
+    CHECK(error == 0);
+}
+
+TEST_CASE("spawn: a name found nowhere is ENOENT (exit 127), an empty name too") {
+    TempDir dir;
+    int error = 0;
+    CHECK(resolve("no-such-gateway", {"PATH=" + dir.path() + ":/usr/bin"}, error).empty());
+    CHECK(error == ENOENT);
+    CHECK(resolve("", {"PATH=/usr/bin"}, error).empty());
+    CHECK(error == ENOENT);
+}
+
+TEST_CASE("spawn: only non-executable matches is EACCES (exit 126); a directory is no match") {
+    TempDir plain, with_dir;
+    plain.file("gateway", 0644);
+    int error = 0;
+    CHECK(resolve("gateway", {"PATH=" + plain.path()}, error).empty());
+    CHECK(error == EACCES);
+
+    // A non-executable file first does not hide a runnable one later in PATH.
+    TempDir runnable_dir;
+    const std::string runnable = runnable_dir.file("gateway", 0700);
+    CHECK(resolve("gateway", {"PATH=" + plain.path() + ":" + runnable_dir.path()}, error) ==
+          runnable);
+    CHECK(error == 0);
+
+    // A directory of that name is skipped, not reported as not executable.
+    fs::create_directory(with_dir / "gateway");
+    CHECK(resolve("gateway", {"PATH=" + with_dir.path()}, error).empty());
+    CHECK(error == ENOENT);
+}
+
+TEST_CASE("spawn: an empty PATH, or an empty PATH element, means the current directory") {
+    TempDir dir;
+    dir.file("here", 0755);
+    InDirectory cwd(dir.path());
+    int error = 0;
+    CHECK(resolve("here", {"PATH="}, error) == "./here");
+    CHECK(error == 0);
+    CHECK(resolve("here", {"PATH=/nonexistent::/also-not"}, error) == "./here");
+    CHECK(error == 0);
+    CHECK(resolve("sh", {"PATH="}, error).empty());  // the default list is not searched
+    CHECK(error == ENOENT);
+}
+
+TEST_CASE("spawn: the child's environment is clawinit's own, in order, when --env is empty") {
+    char a[] = "HOME=/root";
+    char b[] = "CLAWINIT_GRACE=20s";  // CLAWINIT_* variables are passed on, not filtered
+    char c[] = "EMPTY=";
+    char* environ_now[] = {a, b, c, nullptr};
+    CHECK(child_environment(environ_now, {}) ==
+          std::vector<std::string>{"HOME=/root", "CLAWINIT_GRACE=20s", "EMPTY="});
+    CHECK(child_environment(nullptr, {"A=1"}) == std::vector<std::string>{"A=1"});
+}
+
+TEST_CASE("spawn: --env replaces a variable in place or adds it at the end, removing nothing") {
+    char a[] = "PATH=/usr/bin";
+    char b[] = "FOOBAR=keep";
+    char c[] = "LANG=C";
+    char* environ_now[] = {a, b, c, nullptr};
+    const auto env = child_environment(
+        environ_now, {"FOO=new", "PATH=/opt/bin:/usr/bin", "CLAWINIT_PARENT=1", "URL=a=b"});
+    // FOO is not FOOBAR: keys are compared whole, up to the first '='.
+    CHECK(env == std::vector<std::string>{"PATH=/opt/bin:/usr/bin", "FOOBAR=keep", "LANG=C",
+                                          "FOO=new", "CLAWINIT_PARENT=1", "URL=a=b"});
+}
+
+TEST_CASE("spawn: of two --env entries for one key, the later wins, in the earlier's place") {
+    char a[] = "LANG=C";
+    char* environ_now[] = {a, nullptr};
+    CHECK(child_environment(environ_now, {"MODE=a", "LANG=de_DE.UTF-8", "MODE=b"}) ==
+          std::vector<std::string>{"LANG=de_DE.UTF-8", "MODE=b"});
+}
