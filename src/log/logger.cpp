@@ -8,6 +8,7 @@
 #include <spdlog/details/log_msg.h>
 #include <spdlog/pattern_formatter.h>
 
+#include "json/escape.hpp"
 #include "log/log_output.hpp"
 
 namespace clawinit {
@@ -79,25 +80,5 @@ int log_wait_fd() { return output().wait_fd(); }
 void log_flush() { output().flush(); }
 void log_flush_before_exit(std::chrono::milliseconds limit) { output().flush_before_exit(limit); }
 std::uint64_t log_lines_dropped() { return output().dropped(); }
-
-std::string json_escape(std::string_view text) {
-    std::string out;
-    out.reserve(text.size() + 8);
-    for (unsigned char c : text) {
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            default:
-                if (c < 0x20)
-                    out += fmt::format("\\u{:04x}", c);
-                else
-                    out += static_cast<char>(c);
-        }
-    }
-    return out;
-}
 
 }  // namespace clawinit

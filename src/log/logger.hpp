@@ -22,7 +22,4 @@ void log_flush();
 void log_flush_before_exit(std::chrono::milliseconds limit);
 std::uint64_t log_lines_dropped();  // lines that never reached stderr (full buffer, closed pipe)
 
-// JSON string body escaping (no surrounding quotes); also used by the probe server.
-std::string json_escape(std::string_view text);
-
 }  // namespace clawinit
