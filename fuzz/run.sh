@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}
-targets=${2:-"answer http yaml"}
+targets=${2:-"answer http yaml json"}
 out=${FUZZ_BUILD_DIR:-build-fuzz}
 cxx=${CXX_FUZZ:-$(command -v clang++ || command -v clang++-14)}
 mkdir -p "$out/obj"
@@ -20,9 +20,9 @@ mkdir -p "$out/obj"
 flags=(-std=c++20 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined
        -fno-sanitize-recover=all -Isrc -DSPDLOG_HEADER_ONLY -DFMT_HEADER_ONLY
        -DBOOST_ENABLE_ASSERT_HANDLER -DBOOST_ASIO_NO_DEPRECATED -DBOOST_BEAST_USE_STD_STRING_VIEW -DCLAWINIT_VERSION=\"fuzz\")
-# The pure parts only: no process, socket or signal code is linked into a fuzz target.
-sources=(src/probe/answer.cpp src/probe/metrics.cpp src/probe/response.cpp src/log/logger.cpp
-         src/log/log_output.cpp src/sys/user.cpp
+# The pure parts only: no process, socket, signal or logging code is linked into a fuzz target.
+sources=(src/probe/answer.cpp src/probe/metrics.cpp src/probe/response.cpp src/json/*.cpp
+         src/state/state.cpp src/runtime/final_status.cpp src/sys/user.cpp
          src/config/*.cpp fuzz/boost_assert.cpp)
 
 objects=()

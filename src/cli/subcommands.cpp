@@ -10,11 +10,12 @@
 #include <fmt/format.h>
 
 #include "cli/http_get.hpp"
-#include "cli/json_field.hpp"
 #include "cli/target.hpp"
 #include "config/duration.hpp"
 #include "config/signal_names.hpp"
+#include "json/reader.hpp"
 #include "probe/ip_address.hpp"
+#include "runtime/final_status.hpp"
 
 namespace clawinit {
 
@@ -74,9 +75,34 @@ std::optional<HostPort> probe_of(const SubOptions& o, const Config& config) {
     return probe_address(o.probe.empty() ? config.probe_listen : o.probe);
 }
 
-std::string field_or(const std::string& body, const char* key, const char* fallback = "-") {
-    auto value = json_field(body, key);
-    return value && *value != "null" ? *value : fallback;
+// A /status body (probe/answer.cpp's answer_status) as a tree. A body that is not JSON reads
+// as an empty document, so every field takes its fallback, as when the server is not there.
+JsonValue status_document(const std::string& body) {
+    JsonParse parsed = parse_json(body);
+    return parsed.value ? std::move(*parsed.value) : JsonValue();
+}
+
+// /status keeps the child's fields in a nested object: {"child":{"pid":..,"restarts":..}}.
+const JsonValue* child_field(const JsonValue& status, std::string_view key) {
+    const JsonValue* child = status.find("child");
+    return child ? child->find(key) : nullptr;
+}
+
+// A scalar as the server wrote it ("running", "12", "true"); `fallback` if absent or null.
+std::string text_or(const JsonValue* value, const char* fallback = "-") {
+    if (!value) return fallback;
+    if (const std::string* text = value->string()) return *text;
+    if (const auto number = value->number_text()) return std::string(*number);
+    if (const auto flag = value->boolean()) return *flag ? "true" : "false";
+    return fallback;
+}
+
+long long integer_or_0(const JsonValue* value) {
+    return value ? value->integer<long long>().value_or(0) : 0;
+}
+
+std::string last_exit_text(const FinalStatus& outcome) {
+    return outcome.last_exit ? std::to_string(*outcome.last_exit) : "-";
 }
 
 // What the running clawinit publishes in /status about how to drive it (see
@@ -88,16 +114,12 @@ struct Published {
     std::optional<Duration> stop_timeout;
 };
 
-std::optional<Duration> seconds_field(const std::string& body, const char* key) {
-    const auto text = json_field(body, key);
-    if (!text) return std::nullopt;
-    try {
-        const double seconds = std::stod(*text);
-        if (!(seconds >= 0)) return std::nullopt;
-        return std::chrono::duration_cast<Duration>(std::chrono::duration<double>(seconds));
-    } catch (const std::exception&) {
-        return std::nullopt;
-    }
+std::optional<Duration> seconds_field(const JsonValue& status, std::string_view key) {
+    const JsonValue* value = status.find(key);
+    const auto seconds = value ? value->number() : std::nullopt;
+    // The upper bound keeps the cast defined: no timeout clawinit publishes is near it.
+    if (!seconds || !(*seconds >= 0) || *seconds > 1e9) return std::nullopt;
+    return std::chrono::duration_cast<Duration>(std::chrono::duration<double>(*seconds));
 }
 
 Published published(const std::optional<HostPort>& probe) {
@@ -105,9 +127,11 @@ Published published(const std::optional<HostPort>& probe) {
     if (!probe) return p;
     const HttpResult status = http_get(*probe, "/status", 2s);
     if (status.status != 200) return p;
-    if (const auto name = json_field(status.body, "restart_signal")) p.restart_signal = parse_signal(*name);
-    p.restart_timeout = seconds_field(status.body, "restart_timeout");
-    p.stop_timeout = seconds_field(status.body, "stop_timeout");
+    const JsonValue doc = status_document(status.body);
+    if (const JsonValue* name = doc.find("restart_signal"); name && name->string())
+        p.restart_signal = parse_signal(*name->string());
+    p.restart_timeout = seconds_field(doc, "restart_timeout");
+    p.stop_timeout = seconds_field(doc, "stop_timeout");
     return p;
 }
 
@@ -138,10 +162,18 @@ int stop(const SubOptions& o, const Config& config) {
         std::fprintf(stderr, "clawinit stop: no outcome: %s\n", outcome.error.c_str());
         return k_timed_out;
     }
-    const bool killed = field_or(outcome.body, "killed") == "true";
-    std::printf("clawinit pid %d stopped: exit code %s after %ss, %s\n", pid,
-                field_or(outcome.body, "exit_code").c_str(), field_or(outcome.body, "stop_seconds").c_str(),
-                killed ? "SIGKILL was needed (grace expired)" : "graceful");
+    std::string unreadable;
+    const auto result = parse_final_status(outcome.body, &unreadable);
+    if (!result) {
+        std::fprintf(stderr, "clawinit stop: no outcome: unreadable answer (%s)\n",
+                     unreadable.c_str());
+        return k_timed_out;
+    }
+    const bool killed = result->killed;
+    const std::string stop_seconds =
+        result->stop_seconds ? fmt::format("{:.3f}", *result->stop_seconds) : "-";
+    std::printf("clawinit pid %d stopped: exit code %d after %ss, %s\n", pid, result->exit_code,
+                stop_seconds.c_str(), killed ? "SIGKILL was needed (grace expired)" : "graceful");
     // Inside the container (`docker exec`) clawinit's exit kills us, so it waits for this
     // connection to close before it exits. We leave the socket to our own exit to close:
     // by then the outcome is printed and our exit code is set, and a SIGKILL cannot change it.
@@ -163,8 +195,9 @@ int restart(const SubOptions& o, const Config& config) {
     const auto deadline = SteadyClock::now() + o.timeout.value_or(restart_timeout + 60s);
     const HttpResult before = http_get(*probe, "/status", 2s);
     if (before.status != 200) throw TargetError(fmt::format("probe server: {}", before.error));
-    const auto restarts0 = json_number(before.body, "restarts").value_or(0);
-    const auto child0 = json_number(before.body, "pid").value_or(0);
+    const JsonValue before_doc = status_document(before.body);
+    const long long restarts0 = integer_or_0(child_field(before_doc, "restarts"));
+    const long long child0 = integer_or_0(child_field(before_doc, "pid"));
     // If clawinit exits instead of restarting, this is how we learn why.
     HttpExchange exit_watch = http_send(*probe, "/status?wait=exit", deadline);
     if (exit_watch.error.empty()) http_read_head(exit_watch, deadline);
@@ -178,26 +211,28 @@ int restart(const SubOptions& o, const Config& config) {
         if (now.status != 200) {
             const HttpResult end = exit_watch.error.empty() ? http_finish(exit_watch, SteadyClock::now() + 2s)
                                                             : HttpResult{};
-            if (end.status == 200 && saw_stop)
+            const auto outcome = end.status == 200 ? parse_final_status(end.body) : std::nullopt;
+            if (outcome && saw_stop)
                 std::fprintf(stderr,
                              "clawinit restart: a stop arrived during the restart and won; "
-                             "clawinit exited with %s\n",
-                             field_or(end.body, "exit_code").c_str());
-            else if (end.status == 200)
+                             "clawinit exited with %d\n",
+                             outcome->exit_code);
+            else if (outcome)
                 std::fprintf(stderr,
                              "clawinit restart: the child exited with code %s, not a restart code; "
-                             "clawinit exited with %s\n",
-                             field_or(end.body, "last_exit").c_str(), field_or(end.body, "exit_code").c_str());
+                             "clawinit exited with %d\n",
+                             last_exit_text(*outcome).c_str(), outcome->exit_code);
             else
                 std::fprintf(stderr, "clawinit restart: clawinit went away during the restart (%s)\n",
                              now.error.c_str());
             return k_bad_outcome;
         }
-        const std::string status = field_or(now.body, "status");
-        const auto restarts = json_number(now.body, "restarts").value_or(0);
-        const auto child = json_number(now.body, "pid").value_or(0);
+        const JsonValue doc = status_document(now.body);
+        const std::string status = text_or(doc.find("status"));
+        const long long restarts = integer_or_0(child_field(doc, "restarts"));
+        const long long child = integer_or_0(child_field(doc, "pid"));
         saw_restarting |= status == "restarting";
-        saw_stop |= field_or(now.body, "reason") == "graceful shutdown";
+        saw_stop |= text_or(doc.find("reason")) == "graceful shutdown";
         if (restarts > restarts0 && status == "running") {
             std::printf("restarted: child pid %lld -> %lld, ready after %.3fs\n", child0, child,
                         std::chrono::duration<double>(SteadyClock::now() - started).count());
@@ -211,7 +246,7 @@ int restart(const SubOptions& o, const Config& config) {
         }
         if (restarts == restarts0 && (status == "stopping" || status == "backoff")) {
             std::fprintf(stderr, "clawinit restart: the child exited with code %s, not a restart code\n",
-                         field_or(now.body, "last_exit").c_str());
+                         text_or(child_field(doc, "last_exit")).c_str());
             return k_bad_outcome;
         }
         if (restarts == restarts0 && saw_restarting && status == "running" && child == child0) {
@@ -240,12 +275,14 @@ int status(const SubOptions& o, const Config& config) {
         return k_ok;
     }
     const HttpResult ready = http_get(*probe, "/ready", 2s);
-    const std::string& b = result.body;
+    const JsonValue doc = status_document(result.body);
     std::printf("status     %s\nuptime     %ss\nchild pid  %s\nrestarts   %s\nlast exit  %s\nready      %s\n",
-                field_or(b, "status").c_str(), field_or(b, "uptime").c_str(), field_or(b, "pid").c_str(),
-                field_or(b, "restarts").c_str(), field_or(b, "last_exit").c_str(),
-                ready.status == 200 ? "yes" : "no");
-    if (auto reason = json_field(b, "reason")) std::printf("reason     %s\n", reason->c_str());
+                text_or(doc.find("status")).c_str(), text_or(doc.find("uptime")).c_str(),
+                text_or(child_field(doc, "pid")).c_str(),
+                text_or(child_field(doc, "restarts")).c_str(),
+                text_or(child_field(doc, "last_exit")).c_str(), ready.status == 200 ? "yes" : "no");
+    if (const JsonValue* reason = doc.find("reason"); reason && reason->string())
+        std::printf("reason     %s\n", reason->string()->c_str());
     return k_ok;
 }
 

@@ -2,12 +2,12 @@
 
 #include <unistd.h>
 
-#include <memory>
 
 #include <fmt/format.h>
 #include <spdlog/details/log_msg.h>
 #include <spdlog/pattern_formatter.h>
 
+#include "json/escape.hpp"
 #include "log/log_output.hpp"
 
 namespace clawinit {
@@ -29,26 +29,20 @@ spdlog::level::level_enum to_spdlog(LogLevel level) {
     return spdlog::level::info;
 }
 
-// spdlog formats the line (the same text and JSON shapes as ever); LogOutput writes it.
-std::unique_ptr<spdlog::pattern_formatter>& formatter() {
-    static std::unique_ptr<spdlog::pattern_formatter> instance;
-    return instance;
+// spdlog formats the time and level (the same text and JSON shapes as ever); LogOutput writes
+// the line. One formatter per format, made on first use.
+spdlog::pattern_formatter& formatter(LogFormat format) {
+    static spdlog::pattern_formatter text("%Y-%m-%dT%H:%M:%S.%eZ clawinit %l: %v",
+                                          spdlog::pattern_time_type::utc);
+    // %v is the quoted message and the members after it: see format_log_line.
+    static spdlog::pattern_formatter json(
+        R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","logger":"clawinit","msg":%v})",
+        spdlog::pattern_time_type::utc);
+    return format == LogFormat::json ? json : text;
 }
 
 std::string format_line(LogLevel level, std::string_view message) {
-    auto& f = formatter();
-    if (!f) {
-        const char* pattern =
-            g_format == LogFormat::json
-                ? R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","logger":"clawinit","msg":"%v"})"
-                : "%Y-%m-%dT%H:%M:%S.%eZ clawinit %l: %v";
-        f = std::make_unique<spdlog::pattern_formatter>(pattern, spdlog::pattern_time_type::utc);
-    }
-    const std::string escaped = g_format == LogFormat::json ? json_escape(message) : std::string(message);
-    const spdlog::details::log_msg msg("clawinit", to_spdlog(level), escaped);
-    spdlog::memory_buf_t buffer;
-    f->format(msg, buffer);
-    return std::string(buffer.data(), buffer.size());
+    return format_log_line(g_format, level, message);
 }
 
 LogOutput& output() {
@@ -58,20 +52,44 @@ LogOutput& output() {
     return instance;
 }
 
+bool enabled(LogLevel level) {
+    return level != LogLevel::off && g_level != LogLevel::off &&
+           static_cast<int>(level) >= static_cast<int>(g_level);
+}
+
 }  // namespace
+
+std::string format_log_line(LogFormat format, LogLevel level, std::string_view message,
+                            std::string_view event, std::span<const LogField> fields) {
+    const std::string payload = format == LogFormat::json
+                                    ? json_quoted(message) + log_members_json(event, fields)
+                                    : std::string(message);
+    const spdlog::details::log_msg msg("clawinit", to_spdlog(level), payload);
+    spdlog::memory_buf_t buffer;
+    formatter(format).format(msg, buffer);
+    return std::string(buffer.data(), buffer.size());
+}
 
 void init_logging(LogFormat format, LogLevel level) {
     g_format = format;
     g_level = level;
-    formatter().reset();
     output();  // decides how stderr is written, before anything is logged
 }
 
 void log_line(LogLevel level, std::string_view message) {
-    if (level == LogLevel::off || g_level == LogLevel::off ||
-        static_cast<int>(level) < static_cast<int>(g_level))
-        return;
+    if (!enabled(level)) return;
     output().write_line(format_line(level, message));
+}
+
+void log_event(LogLevel level, std::string_view event, std::string_view message,
+               std::span<const LogField> fields) {
+    if (!enabled(level)) return;
+    output().write_line(format_log_line(g_format, level, message, event, fields));
+}
+
+void log_event(LogLevel level, std::string_view event, std::string_view message,
+               std::initializer_list<LogField> fields) {
+    log_event(level, event, message, std::span<const LogField>(fields.begin(), fields.size()));
 }
 
 bool log_pending() { return output().pending(); }
@@ -79,25 +97,5 @@ int log_wait_fd() { return output().wait_fd(); }
 void log_flush() { output().flush(); }
 void log_flush_before_exit(std::chrono::milliseconds limit) { output().flush_before_exit(limit); }
 std::uint64_t log_lines_dropped() { return output().dropped(); }
-
-std::string json_escape(std::string_view text) {
-    std::string out;
-    out.reserve(text.size() + 8);
-    for (unsigned char c : text) {
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            default:
-                if (c < 0x20)
-                    out += fmt::format("\\u{:04x}", c);
-                else
-                    out += static_cast<char>(c);
-        }
-    }
-    return out;
-}
 
 }  // namespace clawinit

@@ -5,15 +5,28 @@
 
 #include <chrono>
 #include <cstdint>
+#include <initializer_list>
+#include <span>
 #include <string>
 #include <string_view>
 
 #include "config/config.hpp"
+#include "log/fields.hpp"
 
 namespace clawinit {
 
 void init_logging(LogFormat format, LogLevel level);
 void log_line(LogLevel level, std::string_view message);
+// The same line, and with --log-format json the event and fields as members after "msg"
+// (log/fields.hpp). A text line is the message alone, as with log_line.
+void log_event(LogLevel level, std::string_view event, std::string_view message,
+               std::span<const LogField> fields);
+void log_event(LogLevel level, std::string_view event, std::string_view message,
+               std::initializer_list<LogField> fields);
+
+// One formatted line, '\n' included, as it goes to stderr (the time is the current UTC time).
+std::string format_log_line(LogFormat format, LogLevel level, std::string_view message,
+                            std::string_view event = {}, std::span<const LogField> fields = {});
 
 // For the event loop: lines wait for a slow stderr reader.
 bool log_pending();
@@ -21,8 +34,5 @@ int log_wait_fd();  // wait for it to be writable, then log_flush(); -1: retry o
 void log_flush();
 void log_flush_before_exit(std::chrono::milliseconds limit);
 std::uint64_t log_lines_dropped();  // lines that never reached stderr (full buffer, closed pipe)
-
-// JSON string body escaping (no surrounding quotes); also used by the probe server.
-std::string json_escape(std::string_view text);
 
 }  // namespace clawinit

@@ -6,7 +6,7 @@
 #include <limits>
 
 #include "config/signal_names.hpp"
-#include "log/logger.hpp"
+#include "json/escape.hpp"
 #include "probe/metrics.hpp"
 
 namespace clawinit {

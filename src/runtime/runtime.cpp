@@ -16,6 +16,7 @@
 #include "config/signal_names.hpp"
 #include "core/signal_origin.hpp"
 #include "log/logger.hpp"
+#include "runtime/final_status.hpp"
 #include "state/state_file.hpp"
 #include "sys/process_tree.hpp"
 #include "sys/reaper.hpp"
@@ -352,15 +353,11 @@ void Runtime::save_now() {
 
 std::string Runtime::final_status(int exit_code) const {
     const Stats& stats = m_supervisor.stats();
-    const std::string stop_seconds =
-        stats.last_stop_duration
-            ? fmt::format("{:.3f}", std::chrono::duration<double>(*stats.last_stop_duration).count())
-            : "null";
-    return fmt::format(
-        "{{\"status\":\"exited\",\"exit_code\":{},\"last_exit\":{},\"stop_seconds\":{},\"killed\":{},"
-        "\"restarts\":{}}}\n",
-        exit_code, stats.last_exit ? std::to_string(*stats.last_exit) : "null", stop_seconds,
-        stats.last_stop_killed ? "true" : "false", m_supervisor.restarts());
+    FinalStatus s{exit_code, stats.last_exit, std::nullopt, stats.last_stop_killed,
+                  m_supervisor.restarts()};
+    if (stats.last_stop_duration)
+        s.stop_seconds = std::chrono::duration<double>(*stats.last_stop_duration).count();
+    return final_status_json(s);
 }
 
 ProbeSnapshot Runtime::snapshot() const {
