@@ -1,7 +1,5 @@
 #include "cli/http_get.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -12,7 +10,7 @@
 
 #include <fmt/format.h>
 
-#include "probe/ip_address.hpp"
+#include <boost/asio/ip/tcp.hpp>
 
 namespace clawinit {
 
@@ -36,33 +34,18 @@ bool wait_for(int fd, short events, Deadline deadline) {
 
 }  // namespace
 
-HttpExchange http_send(const HostPort& address, const std::string& path, Deadline deadline) {
+HttpExchange http_send(const IpEndpoint& address, const std::string& path, Deadline deadline) {
     HttpExchange ex;
     const std::string where = format_address(address);
     auto fail = [&](std::string error) {
         ex.error = std::move(error);
         return std::move(ex);
     };
-    sockaddr_storage storage{};
-    socklen_t length = 0;
-    const std::string host = address.host == "localhost" ? "127.0.0.1" : address.host;
-    if (host.find(':') != std::string::npos) {
-        auto* v6 = reinterpret_cast<sockaddr_in6*>(&storage);
-        v6->sin6_family = AF_INET6;
-        v6->sin6_port = htons(address.port);
-        if (::inet_pton(AF_INET6, host.c_str(), &v6->sin6_addr) != 1) return fail(where + ": not an IP address");
-        length = sizeof(sockaddr_in6);
-    } else {
-        auto* v4 = reinterpret_cast<sockaddr_in*>(&storage);
-        v4->sin_family = AF_INET;
-        v4->sin_port = htons(address.port);
-        if (::inet_pton(AF_INET, host.c_str(), &v4->sin_addr) != 1) return fail(where + ": not an IP address");
-        length = sizeof(sockaddr_in);
-    }
-    ex.fd.reset(::socket(storage.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    const boost::asio::ip::tcp::endpoint endpoint(address.ip, address.port);
+    ex.fd.reset(::socket(endpoint.data()->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
     if (!ex.fd) return fail(fmt::format("socket: {}", std::strerror(errno)));
     const int fd = ex.fd.get();
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&storage), length) != 0 && errno != EINPROGRESS)
+    if (::connect(fd, endpoint.data(), static_cast<socklen_t>(endpoint.size())) != 0 && errno != EINPROGRESS)
         return fail(fmt::format("connect {}: {}", where, std::strerror(errno)));
     if (!wait_for(fd, POLLOUT, deadline)) return fail(fmt::format("connect {}: timed out", where));
     int so_error = 0;
@@ -136,7 +119,7 @@ HttpResult http_finish(HttpExchange& ex, Deadline deadline) {
     return result;
 }
 
-HttpResult http_get(const HostPort& address, const std::string& path,
+HttpResult http_get(const IpEndpoint& address, const std::string& path,
                     std::chrono::milliseconds timeout) {
     const Deadline deadline = Clock::now() + timeout;
     HttpExchange ex = http_send(address, path, deadline);

@@ -26,14 +26,14 @@ struct HttpExchange {
     std::string error;  // non-empty: the exchange failed
 };
 
-HttpExchange http_send(const HostPort& address, const std::string& path, Deadline deadline);
+HttpExchange http_send(const IpEndpoint& address, const std::string& path, Deadline deadline);
 // Reads until the end of the answer's head; false (and error set) if it did not come in time.
 bool http_read_head(HttpExchange& exchange, Deadline deadline);
 // Reads until the server closes, then splits status and body.
 HttpResult http_finish(HttpExchange& exchange, Deadline deadline);
 
 // `timeout` bounds the whole exchange, connect included.
-HttpResult http_get(const HostPort& address, const std::string& path,
+HttpResult http_get(const IpEndpoint& address, const std::string& path,
                     std::chrono::milliseconds timeout);
 
 }  // namespace clawinit

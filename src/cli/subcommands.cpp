@@ -14,7 +14,6 @@
 #include "cli/target.hpp"
 #include "config/duration.hpp"
 #include "config/signal_names.hpp"
-#include "probe/ip_address.hpp"
 
 namespace clawinit {
 
@@ -70,7 +69,7 @@ Config target_config(const SubOptions& o, const Environment& env) {
     return parse_invocation(args, env).config;
 }
 
-std::optional<HostPort> probe_of(const SubOptions& o, const Config& config) {
+std::optional<IpEndpoint> probe_of(const SubOptions& o, const Config& config) {
     return probe_address(o.probe.empty() ? config.probe_listen : o.probe);
 }
 
@@ -100,7 +99,7 @@ std::optional<Duration> seconds_field(const std::string& body, const char* key) 
     }
 }
 
-Published published(const std::optional<HostPort>& probe) {
+Published published(const std::optional<IpEndpoint>& probe) {
     Published p;
     if (!probe) return p;
     const HttpResult status = http_get(*probe, "/status", 2s);

@@ -14,7 +14,6 @@
 #include <boost/beast/http/write.hpp>
 #include <fmt/format.h>
 
-#include "probe/ip_address.hpp"
 
 namespace clawinit {
 
@@ -49,9 +48,7 @@ Check::Check(asio::io_context& io, CheckTarget target, Duration interval, Durati
       m_report(std::move(report)),
       m_hooks(std::move(hooks)),
       m_tick(io),
-      m_cadence(cadence) {
-    if (m_target.kind != CheckKind::exec) parse_ip_address(m_target.address.host, "check target");
-}
+      m_cadence(cadence) {}
 
 Check::~Check() { stop(); }
 
@@ -90,16 +87,19 @@ void Check::begin_round() {
     // to start. A round still in flight when the next begins was already reported as timed out.
     if (!m_fast) arm_tick(m_interval);
     round->deadline.expires_after(m_timeout);
-    round->deadline.async_wait([this, round](const boost::system::error_code& ec) {
-        if (ec || round->done) return;
-        if (round->pid > 0) m_hooks.kill(round->pid);
-        round->stream.close();
-        finish(round, false, fmt::format("no answer within {}ms", m_timeout.count()));
-    });
+    round->deadline.async_wait(
+        [this, round](const boost::system::error_code& ec) { on_deadline(round, ec); });
     if (m_target.kind == CheckKind::exec)
         run_exec(round);
     else
         run_network(round);
+}
+
+void Check::on_deadline(const std::shared_ptr<Round>& round, const boost::system::error_code& ec) {
+    if (ec || round->done) return;
+    if (round->pid > 0) m_hooks.kill(round->pid);
+    round->stream.close();
+    finish(round, false, fmt::format("no answer within {}ms", m_timeout.count()));
 }
 
 void Check::finish(const std::shared_ptr<Round>& round, bool pass, std::string detail) {
@@ -120,32 +120,41 @@ void Check::finish(const std::shared_ptr<Round>& round, bool pass, std::string d
     m_report(pass, std::move(detail));
 }
 
+// tcp: connect, and that is the answer. http: connect, write a GET, read the answer's head;
+// a 2xx or 3xx status passes. Each step is reached only if the round is still undecided.
 void Check::run_network(const std::shared_ptr<Round>& round) {
-    const tcp::endpoint endpoint(parse_ip_address(m_target.address.host, "check target"),
-                                 m_target.address.port);
-    round->stream.async_connect(endpoint, [this, round](const beast::error_code& ec) {
-        if (round->done) return;
-        if (ec) return finish(round, false, "connect: " + ec.message());
-        if (m_target.kind == CheckKind::tcp) return finish(round, true, "connected");
-        round->request = {http::verb::get, m_target.path, 11};
-        round->request.set(http::field::host, m_target.address.host);
-        round->request.set(http::field::user_agent, "clawinit-check");
-        round->request.keep_alive(false);
-        http::async_write(round->stream, round->request,
-                          [this, round](const beast::error_code& wec, std::size_t) {
-            if (round->done) return;
-            if (wec) return finish(round, false, "write: " + wec.message());
-            round->response.emplace();
-            round->response->skip(false);
-            http::async_read_header(round->stream, round->buffer, *round->response,
-                                    [this, round](const beast::error_code& rec, std::size_t) {
-                if (round->done) return;
-                if (rec) return finish(round, false, "read: " + rec.message());
-                const unsigned status = round->response->get().result_int();
-                finish(round, status >= 200 && status < 400, fmt::format("HTTP {}", status));
-            });
-        });
-    });
+    const tcp::endpoint endpoint(m_target.address.ip, m_target.address.port);
+    round->stream.async_connect(
+        endpoint, [this, round](const beast::error_code& ec) { on_connect(round, ec); });
+}
+
+void Check::on_connect(const std::shared_ptr<Round>& round, const beast::error_code& ec) {
+    if (round->done) return;
+    if (ec) return finish(round, false, "connect: " + ec.message());
+    if (m_target.kind == CheckKind::tcp) return finish(round, true, "connected");
+    round->request = {http::verb::get, m_target.path, 11};
+    round->request.set(http::field::host, m_target.address.host);
+    round->request.set(http::field::user_agent, "clawinit-check");
+    round->request.keep_alive(false);
+    http::async_write(round->stream, round->request,
+                      [this, round](const beast::error_code& wec, std::size_t) { on_write(round, wec); });
+}
+
+void Check::on_write(const std::shared_ptr<Round>& round, const beast::error_code& ec) {
+    if (round->done) return;
+    if (ec) return finish(round, false, "write: " + ec.message());
+    round->response.emplace();
+    round->response->skip(false);
+    http::async_read_header(
+        round->stream, round->buffer, *round->response,
+        [this, round](const beast::error_code& rec, std::size_t) { on_read_header(round, rec); });
+}
+
+void Check::on_read_header(const std::shared_ptr<Round>& round, const beast::error_code& ec) {
+    if (round->done) return;
+    if (ec) return finish(round, false, "read: " + ec.message());
+    const unsigned status = round->response->get().result_int();
+    finish(round, status >= 200 && status < 400, fmt::format("HTTP {}", status));
 }
 
 void Check::run_exec(const std::shared_ptr<Round>& round) {

@@ -16,7 +16,6 @@
 #include "log/logger.hpp"
 #include "probe/answer.hpp"
 #include "probe/response.hpp"
-#include "probe/ip_address.hpp"
 
 namespace clawinit {
 
@@ -160,10 +159,10 @@ private:
     std::array<char, 64> m_drain{};  // whatever a client sends after its exit question
 };
 
-ProbeServer::ProbeServer(asio::io_context& io, const HostPort& address, SnapshotSource snapshot,
+ProbeServer::ProbeServer(asio::io_context& io, const IpEndpoint& address, SnapshotSource snapshot,
                          ProbeLimits limits)
     : m_acceptor(io), m_pause(io), m_snapshot(std::move(snapshot)), m_limits(limits) {
-    const tcp::endpoint endpoint(parse_ip_address(address.host, "--probe-listen"), address.port);
+    const tcp::endpoint endpoint(address.ip, address.port);
     boost::system::error_code ec;
     auto fail = [&](const char* call) {
         throw ConfigError(fmt::format("--probe-listen {}: {} failed: {}", format_address(address),
