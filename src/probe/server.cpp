@@ -103,8 +103,7 @@ private:
             // A broken request gets one 400 and the door; a silent or vanished client just
             // the door.
             if (is_bad_request(ec))
-                return reply(ProbeAnswer{400, k_json_content_type, "{\"error\":\"bad request\"}\n", true, {}},
-                             ResponseFraming{.keep_alive = false});
+                return reply(bad_request_answer(), ResponseFraming{.keep_alive = false});
             return close();
         }
         const auto& request = m_parser->get();
@@ -113,10 +112,8 @@ private:
             // without racing our exit; the body follows at exit (answer_exit).
             m_waits_for_exit = true;
             m_stream.expires_never();
-            static constexpr std::string_view k_head =
-                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nCache-Control: no-store\r\n"
-                "Connection: close\r\n\r\n";
-            asio::async_write(m_stream.socket(), asio::buffer(k_head.data(), k_head.size()),
+            const std::string_view head = exit_wait_head();
+            asio::async_write(m_stream.socket(), asio::buffer(head.data(), head.size()),
                               [self = shared_from_this()](beast::error_code ec, std::size_t) {
                                   if (ec) self->close();
                               });
