@@ -144,7 +144,7 @@ int stop(const SubOptions& o, const Config& config) {
     // Inside the container (`docker exec`) clawinit's exit kills us, so it waits for this
     // connection to close before it exits. We leave the socket to our own exit to close:
     // by then the outcome is printed and our exit code is set, and a SIGKILL cannot change it.
-    (void)ex.fd.release();
+    ex.leave_open();
     return killed ? k_bad_outcome : k_ok;
 }
 

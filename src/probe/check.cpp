@@ -6,14 +6,9 @@
 #include <cstring>
 #include <optional>
 
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/empty_body.hpp>
-#include <boost/beast/http/read.hpp>
-#include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
 #include <fmt/format.h>
 
+#include "probe/http_client.hpp"
 
 namespace clawinit {
 
@@ -22,20 +17,17 @@ constexpr Duration k_first_fast_delay = std::chrono::milliseconds(100);
 }  // namespace
 
 namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using tcp = asio::ip::tcp;
 
 // One attempt. Handlers hold it alive; `done` makes the first outcome (result or deadline) the
 // only one reported.
 struct Check::Round {
-    explicit Round(asio::io_context& io) : stream(io), deadline(io) {}
-    beast::tcp_stream stream;
+    explicit Round(asio::io_context& io) : deadline(io) {}
+    void close() {
+        if (http) http->close();
+    }
+    std::optional<HttpClient> http;  // tcp and http checks
     asio::steady_timer deadline;
-    beast::flat_buffer buffer{8192};
-    http::request<http::empty_body> request;
-    std::optional<http::response_parser<http::empty_body>> response;
-    int pid{0};
+    int pid{0};  // exec checks
     bool done{false};
 };
 
@@ -67,7 +59,7 @@ void Check::stop() {
     auto round = std::exchange(m_round, nullptr);
     round->done = true;
     round->deadline.cancel();
-    round->stream.close();
+    round->close();
     if (round->pid > 0) m_hooks.kill(round->pid);
 }
 
@@ -98,7 +90,7 @@ void Check::begin_round() {
 void Check::on_deadline(const std::shared_ptr<Round>& round, const boost::system::error_code& ec) {
     if (ec || round->done) return;
     if (round->pid > 0) m_hooks.kill(round->pid);
-    round->stream.close();
+    round->close();
     finish(round, false, fmt::format("no answer within {}ms", m_timeout.count()));
 }
 
@@ -106,7 +98,7 @@ void Check::finish(const std::shared_ptr<Round>& round, bool pass, std::string d
     if (round->done) return;
     round->done = true;
     round->deadline.cancel();
-    round->stream.close();
+    round->close();
     if (!m_running) return;
     if (m_fast && round == m_round) {
         if (pass) {
@@ -123,37 +115,22 @@ void Check::finish(const std::shared_ptr<Round>& round, bool pass, std::string d
 // tcp: connect, and that is the answer. http: connect, write a GET, read the answer's head;
 // a 2xx or 3xx status passes. Each step is reached only if the round is still undecided.
 void Check::run_network(const std::shared_ptr<Round>& round) {
-    const tcp::endpoint endpoint(m_target.address.ip, m_target.address.port);
-    round->stream.async_connect(
-        endpoint, [this, round](const beast::error_code& ec) { on_connect(round, ec); });
+    round->http.emplace(m_io, m_target.address, m_target.path, "clawinit-check");
+    round->http->connect([this, round](const boost::system::error_code& ec) { on_connect(round, ec); });
 }
 
-void Check::on_connect(const std::shared_ptr<Round>& round, const beast::error_code& ec) {
+void Check::on_connect(const std::shared_ptr<Round>& round, const boost::system::error_code& ec) {
     if (round->done) return;
     if (ec) return finish(round, false, "connect: " + ec.message());
     if (m_target.kind == CheckKind::tcp) return finish(round, true, "connected");
-    round->request = {http::verb::get, m_target.path, 11};
-    round->request.set(http::field::host, m_target.address.host);
-    round->request.set(http::field::user_agent, "clawinit-check");
-    round->request.keep_alive(false);
-    http::async_write(round->stream, round->request,
-                      [this, round](const beast::error_code& wec, std::size_t) { on_write(round, wec); });
+    round->http->request_head(
+        [this, round](const boost::system::error_code& hec) { on_head(round, hec); });
 }
 
-void Check::on_write(const std::shared_ptr<Round>& round, const beast::error_code& ec) {
+void Check::on_head(const std::shared_ptr<Round>& round, const boost::system::error_code& ec) {
     if (round->done) return;
-    if (ec) return finish(round, false, "write: " + ec.message());
-    round->response.emplace();
-    round->response->skip(false);
-    http::async_read_header(
-        round->stream, round->buffer, *round->response,
-        [this, round](const beast::error_code& rec, std::size_t) { on_read_header(round, rec); });
-}
-
-void Check::on_read_header(const std::shared_ptr<Round>& round, const beast::error_code& ec) {
-    if (round->done) return;
-    if (ec) return finish(round, false, "read: " + ec.message());
-    const unsigned status = round->response->get().result_int();
+    if (ec) return finish(round, false, fmt::format("{}: {}", round->http->stage(), ec.message()));
+    const unsigned status = round->http->status();
     finish(round, status >= 200 && status < 400, fmt::format("HTTP {}", status));
 }
 

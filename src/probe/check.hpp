@@ -49,8 +49,7 @@ private:
     // The network round's steps, in order.
     void run_network(const std::shared_ptr<Round>& round);
     void on_connect(const std::shared_ptr<Round>& round, const boost::system::error_code& ec);
-    void on_write(const std::shared_ptr<Round>& round, const boost::system::error_code& ec);
-    void on_read_header(const std::shared_ptr<Round>& round, const boost::system::error_code& ec);
+    void on_head(const std::shared_ptr<Round>& round, const boost::system::error_code& ec);
     void run_exec(const std::shared_ptr<Round>& round);
     void arm_tick(Duration delay);
 
