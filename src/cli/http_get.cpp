@@ -1,11 +1,11 @@
 #include "cli/http_get.hpp"
 
-#include <optional>
+#include <fmt/format.h>
 
 #include <boost/asio/error.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/beast/http/error.hpp>
-#include <fmt/format.h>
+#include <optional>
 
 #include "probe/http_client.hpp"
 
@@ -78,7 +78,8 @@ bool http_read_head(HttpExchange& ex, Deadline deadline) {
     ex.state->have_head = !ec;
     if (!ec) return true;
     if (ex.state->client.stage() == "write")
-        ex.error = ec == boost::asio::error::timed_out ? "send: timed out" : "send: " + ec.message();
+        ex.error =
+            ec == boost::asio::error::timed_out ? "send: timed out" : "send: " + ec.message();
     else
         ex.error = read_error(ec);
     return false;

@@ -14,7 +14,7 @@
 namespace clawinit {
 
 struct HttpResult {
-    int status{0};      // 0: no HTTP answer at all (see error)
+    int status{0};  // 0: no HTTP answer at all (see error)
     std::string body;
     std::string error;  // "connect 127.0.0.1:8899: Connection refused", "no answer in time", ...
 };

@@ -88,7 +88,6 @@ void set_user(Config& config, std::string_view text) {
     config.user = text;
 }
 
-
 // Field accessors, instantiated per Config member, keep the table below one line per fact.
 template <Duration Config::*Field>
 void set_duration(Config& c, std::string_view v) {

@@ -116,7 +116,8 @@ void Check::finish(const std::shared_ptr<Round>& round, bool pass, std::string d
 // a 2xx or 3xx status passes. Each step is reached only if the round is still undecided.
 void Check::run_network(const std::shared_ptr<Round>& round) {
     round->http.emplace(m_io, m_target.address, m_target.path, "clawinit-check");
-    round->http->connect([this, round](const boost::system::error_code& ec) { on_connect(round, ec); });
+    round->http->connect(
+        [this, round](const boost::system::error_code& ec) { on_connect(round, ec); });
 }
 
 void Check::on_connect(const std::shared_ptr<Round>& round, const boost::system::error_code& ec) {

@@ -39,8 +39,9 @@ void HttpClient::on_written(const beast::error_code& ec, const Step& done) {
 }
 
 void HttpClient::read_body(Step done) {
-    http::async_read(m_stream, m_buffer, *m_parser,
-                     [done = std::move(done)](const beast::error_code& ec, std::size_t) { done(ec); });
+    http::async_read(
+        m_stream, m_buffer, *m_parser,
+        [done = std::move(done)](const beast::error_code& ec, std::size_t) { done(ec); });
 }
 
 void HttpClient::close() {

@@ -45,8 +45,10 @@ Runtime::Runtime(const Config& config, sigset_t child_mask, std::optional<UserId
     // Everything that can fail here fails before the spawn: a taken probe port is exit 2.
     if (const auto& address = config.probe_listen.address())
         m_probe = std::make_unique<ProbeServer>(m_io, *address, [this] { return snapshot(); });
-    if (const auto& target = config.ready_check.target()) m_ready_check = make_check(*target, CheckKindOf::ready);
-    if (const auto& target = config.live_check.target()) m_live_check = make_check(*target, CheckKindOf::live);
+    if (const auto& target = config.ready_check.target())
+        m_ready_check = make_check(*target, CheckKindOf::ready);
+    if (const auto& target = config.live_check.target())
+        m_live_check = make_check(*target, CheckKindOf::live);
     if (!config.state_dir.empty()) {
         // Created if missing (a fresh volume's subdirectory); if that fails, saving warns.
         std::error_code ignored;

@@ -2,7 +2,6 @@
 // whatever the case needs: the answers the subcommands read, and each way an exchange fails,
 // with the message a user then sees.
 #include <doctest/doctest.h>
-
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -76,7 +75,8 @@ TEST_CASE("http_get reads the status and the body, by Content-Length or to the c
     CHECK(a.body == "hello");
     CHECK(a.error.empty());
 
-    OneShotServer to_close(answering("HTTP/1.1 503 Service Unavailable\r\n\r\n{\"status\":\"x\"}\n"));
+    OneShotServer to_close(
+        answering("HTTP/1.1 503 Service Unavailable\r\n\r\n{\"status\":\"x\"}\n"));
     const HttpResult b = http_get(to_close.endpoint(), "/ready", 2s);
     CHECK(b.status == 503);
     CHECK(b.body == "{\"status\":\"x\"}\n");
@@ -118,7 +118,8 @@ TEST_CASE("stop --wait's exchange: the head first, the body when the server clos
     // The probe server answers GET /status?wait=exit with a head at once and the final
     // status at exit; the CLI signals clawinit between the two.
     OneShotServer server([](int fd) {
-        answering("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n")(fd);
+        answering("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n")(
+            fd);
         std::this_thread::sleep_for(100ms);
         const std::string body = "{\"exit_code\":0}";
         ::send(fd, body.data(), body.size(), MSG_NOSIGNAL);
