@@ -1,146 +1,102 @@
 #include "cli/http_get.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstdlib>
-#include <cstring>
-
 #include <fmt/format.h>
 
-#include "probe/ip_address.hpp"
+#include <boost/asio/error.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/beast/http/error.hpp>
+#include <optional>
+
+#include "probe/http_client.hpp"
 
 namespace clawinit {
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-int remaining_ms(Deadline deadline) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    return left.count() > 0 ? static_cast<int>(left.count()) : 0;
-}
-
-bool wait_for(int fd, short events, Deadline deadline) {
-    pollfd p{fd, events, 0};
-    for (;;) {
-        const int n = ::poll(&p, 1, remaining_ms(deadline));
-        if (n < 0 && errno == EINTR) continue;
-        return n > 0;
-    }
-}
+using ErrorCode = boost::system::error_code;
+namespace http = boost::beast::http;
 
 }  // namespace
 
-HttpExchange http_send(const HostPort& address, const std::string& path, Deadline deadline) {
-    HttpExchange ex;
-    const std::string where = format_address(address);
-    auto fail = [&](std::string error) {
-        ex.error = std::move(error);
-        return std::move(ex);
-    };
-    sockaddr_storage storage{};
-    socklen_t length = 0;
-    const std::string host = address.host == "localhost" ? "127.0.0.1" : address.host;
-    if (host.find(':') != std::string::npos) {
-        auto* v6 = reinterpret_cast<sockaddr_in6*>(&storage);
-        v6->sin6_family = AF_INET6;
-        v6->sin6_port = htons(address.port);
-        if (::inet_pton(AF_INET6, host.c_str(), &v6->sin6_addr) != 1) return fail(where + ": not an IP address");
-        length = sizeof(sockaddr_in6);
-    } else {
-        auto* v4 = reinterpret_cast<sockaddr_in*>(&storage);
-        v4->sin_family = AF_INET;
-        v4->sin_port = htons(address.port);
-        if (::inet_pton(AF_INET, host.c_str(), &v4->sin_addr) != 1) return fail(where + ": not an IP address");
-        length = sizeof(sockaddr_in);
-    }
-    ex.fd.reset(::socket(storage.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-    if (!ex.fd) return fail(fmt::format("socket: {}", std::strerror(errno)));
-    const int fd = ex.fd.get();
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&storage), length) != 0 && errno != EINPROGRESS)
-        return fail(fmt::format("connect {}: {}", where, std::strerror(errno)));
-    if (!wait_for(fd, POLLOUT, deadline)) return fail(fmt::format("connect {}: timed out", where));
-    int so_error = 0;
-    socklen_t so_length = sizeof so_error;
-    ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &so_error, &so_length);
-    if (so_error) return fail(fmt::format("connect {}: {}", where, std::strerror(so_error)));
+struct HttpExchange::State {
+    State(const IpEndpoint& server, const std::string& path) : client(io, server, path, {}) {}
+    boost::asio::io_context io;
+    HttpClient client;
+    bool have_head{false};
+};
 
-    const std::string request =
-        fmt::format("GET {} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", path, where);
-    std::size_t sent = 0;
-    while (sent < request.size()) {
-        if (!wait_for(fd, POLLOUT, deadline)) return fail("send: timed out");
-        const ssize_t n = ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
-        if (n < 0 && errno != EAGAIN && errno != EINTR)
-            return fail(fmt::format("send: {}", std::strerror(errno)));
-        if (n > 0) sent += static_cast<std::size_t>(n);
-    }
-    return ex;
+void HttpExchange::leave_open() {
+    if (state) state->client.leave_open();
 }
 
 namespace {
 
-// Appends what arrives; false at EOF, error or deadline (error says which, EOF leaves it empty).
-bool receive_some(HttpExchange& ex, Deadline deadline) {
-    char buffer[4096];
-    for (;;) {
-        if (!wait_for(ex.fd.get(), POLLIN, deadline)) {
-            ex.error = "no answer in time";
-            return false;
-        }
-        const ssize_t n = ::recv(ex.fd.get(), buffer, sizeof buffer, 0);
-        if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
-        if (n < 0) {
-            ex.error = fmt::format("recv: {}", std::strerror(errno));
-            return false;
-        }
-        if (n == 0) return false;
-        ex.received.append(buffer, static_cast<std::size_t>(n));
-        if (ex.received.size() > (1 << 20)) {
-            ex.error = "answer too large";
-            return false;
-        }
-        return true;
-    }
+using StepFunction = void (HttpClient::*)(HttpClient::Step);
+
+// Runs one step of the client to its end or to the deadline; its error, or timed_out.
+ErrorCode run_step(HttpExchange::State& s, StepFunction step, Deadline deadline) {
+    std::optional<ErrorCode> result;
+    (s.client.*step)([&result](const ErrorCode& ec) { result = ec; });
+    s.io.restart();
+    s.io.run_until(deadline);
+    if (result) return *result;
+    // Out of time: abandon the step, and let its handler run while `result` still exists.
+    s.client.close();
+    s.io.restart();
+    s.io.run();
+    return boost::asio::error::timed_out;
+}
+
+// What went wrong while reading the answer, in the words of the subcommands' messages.
+std::string read_error(const ErrorCode& ec) {
+    if (ec == boost::asio::error::timed_out) return "no answer in time";
+    if (ec == http::error::end_of_stream || ec == http::error::partial_message)
+        return "connection closed before an answer";
+    if (ec == http::error::body_limit) return "answer too large";
+    if (ec.category() == http::make_error_code(http::error::bad_version).category())
+        return "not an HTTP answer";
+    return "recv: " + ec.message();
 }
 
 }  // namespace
 
+HttpExchange http_send(const IpEndpoint& address, const std::string& path, Deadline deadline) {
+    HttpExchange ex;
+    ex.state = std::make_shared<HttpExchange::State>(address, path);
+    const ErrorCode connected = run_step(*ex.state, &HttpClient::connect, deadline);
+    if (connected == boost::asio::error::timed_out)
+        ex.error = fmt::format("connect {}: timed out", format_address(address));
+    else if (connected)
+        ex.error = fmt::format("connect {}: {}", format_address(address), connected.message());
+    return ex;
+}
+
 bool http_read_head(HttpExchange& ex, Deadline deadline) {
-    while (ex.error.empty() && ex.received.find("\r\n\r\n") == std::string::npos) {
-        if (!receive_some(ex, deadline)) {
-            if (ex.error.empty()) ex.error = "connection closed before an answer";
-            return false;
-        }
-    }
-    return ex.error.empty();
+    if (!ex.error.empty()) return false;
+    const ErrorCode ec = run_step(*ex.state, &HttpClient::request_head, deadline);
+    ex.state->have_head = !ec;
+    if (!ec) return true;
+    if (ex.state->client.stage() == "write")
+        ex.error =
+            ec == boost::asio::error::timed_out ? "send: timed out" : "send: " + ec.message();
+    else
+        ex.error = read_error(ec);
+    return false;
 }
 
 HttpResult http_finish(HttpExchange& ex, Deadline deadline) {
-    HttpResult result;
-    while (ex.error.empty() && receive_some(ex, deadline)) {
-    }
+    if (ex.error.empty() && !ex.state->have_head) http_read_head(ex, deadline);
     if (!ex.error.empty()) return {0, {}, ex.error};
-    // "HTTP/1.1 200 OK\r\n...\r\n\r\nbody": we asked for Connection: close, so the body is
-    // everything after the blank line.
-    const std::string& response = ex.received;
-    if (response.rfind("HTTP/1.", 0) != 0 || response.size() < 12) return {0, {}, "not an HTTP answer"};
-    result.status = std::atoi(response.c_str() + 9);
-    const auto end_of_headers = response.find("\r\n\r\n");
-    if (end_of_headers != std::string::npos) result.body = response.substr(end_of_headers + 4);
-    return result;
+    if (const ErrorCode ec = run_step(*ex.state, &HttpClient::read_body, deadline))
+        return {0, {}, read_error(ec)};
+    return {static_cast<int>(ex.state->client.status()), ex.state->client.body(), {}};
 }
 
-HttpResult http_get(const HostPort& address, const std::string& path,
+HttpResult http_get(const IpEndpoint& address, const std::string& path,
                     std::chrono::milliseconds timeout) {
     const Deadline deadline = Clock::now() + timeout;
     HttpExchange ex = http_send(address, path, deadline);
-    if (!ex.error.empty()) return {0, {}, ex.error};
     return http_finish(ex, deadline);
 }
 

@@ -14,7 +14,6 @@
 #include "config/duration.hpp"
 #include "config/signal_names.hpp"
 #include "json/reader.hpp"
-#include "probe/ip_address.hpp"
 #include "runtime/final_status.hpp"
 
 namespace clawinit {
@@ -71,7 +70,7 @@ Config target_config(const SubOptions& o, const Environment& env) {
     return parse_invocation(args, env).config;
 }
 
-std::optional<HostPort> probe_of(const SubOptions& o, const Config& config) {
+std::optional<IpEndpoint> probe_of(const SubOptions& o, const Config& config) {
     return probe_address(o.probe.empty() ? config.probe_listen : o.probe);
 }
 
@@ -122,7 +121,7 @@ std::optional<Duration> seconds_field(const JsonValue& status, std::string_view 
     return std::chrono::duration_cast<Duration>(std::chrono::duration<double>(*seconds));
 }
 
-Published published(const std::optional<HostPort>& probe) {
+Published published(const std::optional<IpEndpoint>& probe) {
     Published p;
     if (!probe) return p;
     const HttpResult status = http_get(*probe, "/status", 2s);
@@ -177,7 +176,7 @@ int stop(const SubOptions& o, const Config& config) {
     // Inside the container (`docker exec`) clawinit's exit kills us, so it waits for this
     // connection to close before it exits. We leave the socket to our own exit to close:
     // by then the outcome is printed and our exit code is set, and a SIGKILL cannot change it.
-    (void)ex.fd.release();
+    ex.leave_open();
     return killed ? k_bad_outcome : k_ok;
 }
 

@@ -64,11 +64,16 @@ pid_t find_target(const std::string& pid_option, const std::string& pid_file) {
     return pid;
 }
 
-std::optional<HostPort> probe_address(const std::string& listen) {
-    auto address = parse_listen_address(listen);
-    if (!address) return std::nullopt;
-    if (address->host == "0.0.0.0") address->host = "127.0.0.1";
-    if (address->host == "::") address->host = "::1";
+std::optional<IpEndpoint> probe_address(const ListenOption& listen) {
+    std::optional<IpEndpoint> address = listen.address();
+    if (!address || !address->ip.is_unspecified()) return address;
+    if (address->ip.is_v4()) {
+        address->host = "127.0.0.1";
+        address->ip = boost::asio::ip::address_v4::loopback();
+    } else {
+        address->host = "::1";
+        address->ip = boost::asio::ip::address_v6::loopback();
+    }
     return address;
 }
 

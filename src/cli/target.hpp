@@ -20,8 +20,9 @@ struct TargetError : std::runtime_error {
 pid_t find_target(const std::string& pid_option, const std::string& pid_file);
 
 // The address to reach a probe server listening on `listen` from the same host:
-// 0.0.0.0 -> 127.0.0.1, :: -> ::1. nullopt for "off".
-std::optional<HostPort> probe_address(const std::string& listen);
+// 0.0.0.0 -> 127.0.0.1, :: -> ::1. nullopt for "off". A `--probe ADDR` text converts to a
+// ListenOption, which parses it (ValueError if it is not IP:PORT).
+std::optional<IpEndpoint> probe_address(const ListenOption& listen);
 
 // The pid file of `clawinit --pid-file`: written atomically before the spawn, removed at exit
 // if it still names us.

@@ -1,5 +1,6 @@
 // The effective configuration of one clawinit run: every option of SPEC.md "Command line",
-// already validated. Built by config/load.cpp from flags, CLAWINIT_* env, the YAML file and
+// already parsed into the values the run uses (durations, signal numbers, endpoints, check
+// targets), so nothing downstream parses option text again. Built by config/load.cpp from flags, CLAWINIT_* env, the YAML file and
 // defaults (in that precedence); read-only afterwards.
 #pragma once
 
@@ -11,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "config/endpoint.hpp"
 #include "sys/user.hpp"
 
 namespace clawinit {
@@ -41,9 +43,9 @@ struct Config {
     Duration backoff_max{std::chrono::seconds(30)};
     KillScope kill_scope{KillScope::group};
     std::map<int, int> rewrite;  // received signal -> forwarded signal (0 drops it)
-    std::string probe_listen{"0.0.0.0:8899"};  // "off" disables the probe server
-    std::string ready_check;                   // empty: ready = child running
-    std::string live_check;
+    ListenOption probe_listen{"0.0.0.0:8899"};  // "off" disables the probe server
+    CheckOption ready_check;                    // empty: ready = child running
+    CheckOption live_check;
     int live_failures{3};
     // Live checks fail while a child starts (nothing listens yet); they count only once the
     // child has been ready or passed one since its spawn, or this long after the spawn.

@@ -58,6 +58,23 @@ HostPort parse_host_port_in(std::string_view text, std::string_view what, std::s
     return HostPort{std::string(host), *port};
 }
 
+// HOST:PORT whose host must be an IP: what a socket can use without resolving a name.
+IpEndpoint parse_ip_endpoint_in(std::string_view text, std::string_view what,
+                                std::string_view whole) {
+    IpEndpoint endpoint{parse_host_port_in(text, what, whole), {}};
+    if (endpoint.host == "localhost") {
+        endpoint.ip = boost::asio::ip::address_v4::loopback();
+        return endpoint;
+    }
+    boost::system::error_code ec;
+    endpoint.ip = boost::asio::ip::make_address(endpoint.host, ec);
+    if (ec) {
+        fail(what, whole, "'" + endpoint.host + "' is not an IP address; names are not resolved, "
+                                                "use an IP or localhost");
+    }
+    return endpoint;
+}
+
 // The exec check's argv: words split on blanks; a quote runs to the same quote character.
 std::vector<std::string> exec_argv(std::string_view command, std::string_view whole) {
     std::vector<std::string> argv;
@@ -105,11 +122,15 @@ HostPort parse_host_port(std::string_view text) {
     return parse_host_port_in(text, "address", text);
 }
 
-std::optional<HostPort> parse_listen_address(std::string_view text) {
+IpEndpoint parse_ip_endpoint(std::string_view text) {
+    return parse_ip_endpoint_in(text, "address", text);
+}
+
+std::optional<IpEndpoint> parse_listen_address(std::string_view text) {
     if (text == k_off) {
         return std::nullopt;
     }
-    return parse_host_port(text);
+    return parse_ip_endpoint(text);
 }
 
 CheckTarget parse_check_target(std::string_view text) {
@@ -137,8 +158,24 @@ CheckTarget parse_check_target(std::string_view text) {
     } else {
         fail(what, text, k_check_usage);
     }
-    target.address = parse_host_port_in(rest, what, text);
+    target.address = parse_ip_endpoint_in(rest, what, text);
     return target;
+}
+
+std::string format_address(const HostPort& address) {
+    if (address.host.find(':') != std::string::npos) {
+        return "[" + address.host + "]:" + std::to_string(address.port);
+    }
+    return address.host + ":" + std::to_string(address.port);
+}
+
+ListenOption::ListenOption(std::string_view text)
+    : m_text(text), m_address(parse_listen_address(text)) {}
+
+CheckOption::CheckOption(std::string_view text) : m_text(text) {
+    if (!text.empty()) {
+        m_target = parse_check_target(text);
+    }
 }
 
 }  // namespace clawinit

@@ -6,7 +6,6 @@
 #include <map>
 
 #include "config/duration.hpp"
-#include "config/endpoint.hpp"
 #include "config/signal_names.hpp"
 #include "config/values.hpp"
 #include "sys/user.hpp"
@@ -87,13 +86,6 @@ void set_user(Config& config, std::string_view text) {
     // both fail on an unknown name before anything is spawned (README: Decisions).
     config.user_ids = resolve_user(text);
     config.user = text;
-}
-
-void set_check(std::string* field, std::string_view text) {
-    if (!text.empty()) {
-        parse_check_target(text);
-    }
-    *field = text;
 }
 
 // Field accessors, instantiated per Config member, keep the table below one line per fact.
@@ -190,17 +182,17 @@ Values get_remap_exit(const Config& c) {
     return mapping_texts(c.remap_exit, number_name);
 }
 
-void set_probe_listen(Config& c, std::string_view v) {
-    parse_listen_address(v);
-    c.probe_listen = v;
+// The endpoint and check options parse their text when they are built from it.
+template <auto Field>
+void set_parsed(Config& c, std::string_view v) {
+    c.*Field = v;
 }
 
-void set_ready_check(Config& c, std::string_view v) {
-    set_check(&c.ready_check, v);
+template <auto Field>
+Values get_parsed_text(const Config& c) {
+    return text_or_unset((c.*Field).text());
 }
-void set_live_check(Config& c, std::string_view v) {
-    set_check(&c.live_check, v);
-}
+
 void set_pdeath_signal(Config& c, std::string_view v) {
     c.pdeath_signal = signal_or_zero_value(v);
 }
@@ -282,14 +274,17 @@ constexpr std::array k_options{
                .set = set_rewrite, .clear = clear_rewrite, .get = get_rewrite},
     OptionSpec{.name = "probe-listen", .placeholder = "ADDR:PORT|off",
                .help = "address of the HTTP probe server ([::]:PORT for IPv6)",
-               .set = set_probe_listen, .get = get_text<&Config::probe_listen>},
+               .set = set_parsed<&Config::probe_listen>,
+               .get = get_parsed_text<&Config::probe_listen>},
     OptionSpec{.name = "ready-check", .placeholder = k_url,
                .help = "tcp://HOST:PORT, http://HOST:PORT/PATH (2xx/3xx passes) or exec:CMD",
                .default_note = "none: ready = child running",
-               .set = set_ready_check, .get = get_text<&Config::ready_check>},
+               .set = set_parsed<&Config::ready_check>,
+               .get = get_parsed_text<&Config::ready_check>},
     OptionSpec{.name = "live-check", .placeholder = k_url,
                .help = "child liveness check, same forms as --ready-check",
-               .set = set_live_check, .get = get_text<&Config::live_check>},
+               .set = set_parsed<&Config::live_check>,
+               .get = get_parsed_text<&Config::live_check>},
     OptionSpec{.name = "live-failures", .placeholder = "N",
                .help = "failed live checks in a row before /health answers 503",
                .set = set_count<&Config::live_failures, 1>,

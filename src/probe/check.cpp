@@ -6,15 +6,9 @@
 #include <cstring>
 #include <optional>
 
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/empty_body.hpp>
-#include <boost/beast/http/read.hpp>
-#include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
 #include <fmt/format.h>
 
-#include "probe/ip_address.hpp"
+#include "probe/http_client.hpp"
 
 namespace clawinit {
 
@@ -23,20 +17,17 @@ constexpr Duration k_first_fast_delay = std::chrono::milliseconds(100);
 }  // namespace
 
 namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using tcp = asio::ip::tcp;
 
 // One attempt. Handlers hold it alive; `done` makes the first outcome (result or deadline) the
 // only one reported.
 struct Check::Round {
-    explicit Round(asio::io_context& io) : stream(io), deadline(io) {}
-    beast::tcp_stream stream;
+    explicit Round(asio::io_context& io) : deadline(io) {}
+    void close() {
+        if (http) http->close();
+    }
+    std::optional<HttpClient> http;  // tcp and http checks
     asio::steady_timer deadline;
-    beast::flat_buffer buffer{8192};
-    http::request<http::empty_body> request;
-    std::optional<http::response_parser<http::empty_body>> response;
-    int pid{0};
+    int pid{0};  // exec checks
     bool done{false};
 };
 
@@ -49,9 +40,7 @@ Check::Check(asio::io_context& io, CheckTarget target, Duration interval, Durati
       m_report(std::move(report)),
       m_hooks(std::move(hooks)),
       m_tick(io),
-      m_cadence(cadence) {
-    if (m_target.kind != CheckKind::exec) parse_ip_address(m_target.address.host, "check target");
-}
+      m_cadence(cadence) {}
 
 Check::~Check() { stop(); }
 
@@ -70,7 +59,7 @@ void Check::stop() {
     auto round = std::exchange(m_round, nullptr);
     round->done = true;
     round->deadline.cancel();
-    round->stream.close();
+    round->close();
     if (round->pid > 0) m_hooks.kill(round->pid);
 }
 
@@ -90,23 +79,26 @@ void Check::begin_round() {
     // to start. A round still in flight when the next begins was already reported as timed out.
     if (!m_fast) arm_tick(m_interval);
     round->deadline.expires_after(m_timeout);
-    round->deadline.async_wait([this, round](const boost::system::error_code& ec) {
-        if (ec || round->done) return;
-        if (round->pid > 0) m_hooks.kill(round->pid);
-        round->stream.close();
-        finish(round, false, fmt::format("no answer within {}ms", m_timeout.count()));
-    });
+    round->deadline.async_wait(
+        [this, round](const boost::system::error_code& ec) { on_deadline(round, ec); });
     if (m_target.kind == CheckKind::exec)
         run_exec(round);
     else
         run_network(round);
 }
 
+void Check::on_deadline(const std::shared_ptr<Round>& round, const boost::system::error_code& ec) {
+    if (ec || round->done) return;
+    if (round->pid > 0) m_hooks.kill(round->pid);
+    round->close();
+    finish(round, false, fmt::format("no answer within {}ms", m_timeout.count()));
+}
+
 void Check::finish(const std::shared_ptr<Round>& round, bool pass, std::string detail) {
     if (round->done) return;
     round->done = true;
     round->deadline.cancel();
-    round->stream.close();
+    round->close();
     if (!m_running) return;
     if (m_fast && round == m_round) {
         if (pass) {
@@ -120,32 +112,27 @@ void Check::finish(const std::shared_ptr<Round>& round, bool pass, std::string d
     m_report(pass, std::move(detail));
 }
 
+// tcp: connect, and that is the answer. http: connect, write a GET, read the answer's head;
+// a 2xx or 3xx status passes. Each step is reached only if the round is still undecided.
 void Check::run_network(const std::shared_ptr<Round>& round) {
-    const tcp::endpoint endpoint(parse_ip_address(m_target.address.host, "check target"),
-                                 m_target.address.port);
-    round->stream.async_connect(endpoint, [this, round](const beast::error_code& ec) {
-        if (round->done) return;
-        if (ec) return finish(round, false, "connect: " + ec.message());
-        if (m_target.kind == CheckKind::tcp) return finish(round, true, "connected");
-        round->request = {http::verb::get, m_target.path, 11};
-        round->request.set(http::field::host, m_target.address.host);
-        round->request.set(http::field::user_agent, "clawinit-check");
-        round->request.keep_alive(false);
-        http::async_write(round->stream, round->request,
-                          [this, round](const beast::error_code& wec, std::size_t) {
-            if (round->done) return;
-            if (wec) return finish(round, false, "write: " + wec.message());
-            round->response.emplace();
-            round->response->skip(false);
-            http::async_read_header(round->stream, round->buffer, *round->response,
-                                    [this, round](const beast::error_code& rec, std::size_t) {
-                if (round->done) return;
-                if (rec) return finish(round, false, "read: " + rec.message());
-                const unsigned status = round->response->get().result_int();
-                finish(round, status >= 200 && status < 400, fmt::format("HTTP {}", status));
-            });
-        });
-    });
+    round->http.emplace(m_io, m_target.address, m_target.path, "clawinit-check");
+    round->http->connect(
+        [this, round](const boost::system::error_code& ec) { on_connect(round, ec); });
+}
+
+void Check::on_connect(const std::shared_ptr<Round>& round, const boost::system::error_code& ec) {
+    if (round->done) return;
+    if (ec) return finish(round, false, "connect: " + ec.message());
+    if (m_target.kind == CheckKind::tcp) return finish(round, true, "connected");
+    round->http->request_head(
+        [this, round](const boost::system::error_code& hec) { on_head(round, hec); });
+}
+
+void Check::on_head(const std::shared_ptr<Round>& round, const boost::system::error_code& ec) {
+    if (round->done) return;
+    if (ec) return finish(round, false, fmt::format("{}: {}", round->http->stage(), ec.message()));
+    const unsigned status = round->http->status();
+    finish(round, status >= 200 && status < 400, fmt::format("HTTP {}", status));
 }
 
 void Check::run_exec(const std::shared_ptr<Round>& round) {

@@ -31,7 +31,7 @@ public:
         std::function<void(int pid)> kill;
     };
 
-    // Throws ConfigError for a target that cannot be checked (a host that is not an IP).
+    // `target` is as the config parsed it: nothing here can fail on it.
     Check(boost::asio::io_context& io, CheckTarget target, Duration interval, Duration timeout,
           Report report, ExecHooks hooks, Cadence cadence = Cadence::steady);
     ~Check();
@@ -45,7 +45,11 @@ private:
     struct Round;
     void begin_round();
     void finish(const std::shared_ptr<Round>& round, bool pass, std::string detail);
+    void on_deadline(const std::shared_ptr<Round>& round, const boost::system::error_code& ec);
+    // The network round's steps, in order.
     void run_network(const std::shared_ptr<Round>& round);
+    void on_connect(const std::shared_ptr<Round>& round, const boost::system::error_code& ec);
+    void on_head(const std::shared_ptr<Round>& round, const boost::system::error_code& ec);
     void run_exec(const std::shared_ptr<Round>& round);
     void arm_tick(Duration delay);
 

@@ -30,4 +30,13 @@ void append_http_response(std::string& out, const ProbeAnswer& answer, const Res
     if (!framing.head) out += answer.body;
 }
 
+ProbeAnswer bad_request_answer() {
+    return ProbeAnswer{400, k_json_content_type, "{\"error\":\"bad request\"}\n", true, {}};
+}
+
+std::string_view exit_wait_head() {
+    return "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nCache-Control: no-store\r\n"
+           "Connection: close\r\n\r\n";
+}
+
 }  // namespace clawinit

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "probe/answer.hpp"
 
@@ -21,5 +22,14 @@ struct ResponseFraming {
 // the answer does not close it; http_response_keeps_alive() says which.
 void append_http_response(std::string& out, const ProbeAnswer& answer, const ResponseFraming& framing);
 bool http_response_keeps_alive(const ProbeAnswer& answer, const ResponseFraming& framing);
+
+// What a request Beast's parser refused (malformed, oversized, with a body) gets: one 400,
+// then the connection closes, since the byte stream is no longer at a request boundary.
+ProbeAnswer bad_request_answer();
+
+// The head of the answer to `GET /status?wait=exit` (`clawinit stop --wait`): sent when the
+// request arrives, so the client knows it is registered; the body, the final status, follows
+// at exit and ends with the connection, so there is no Content-Length.
+std::string_view exit_wait_head();
 
 }  // namespace clawinit

@@ -16,7 +16,6 @@
 #include "log/logger.hpp"
 #include "probe/answer.hpp"
 #include "probe/response.hpp"
-#include "probe/ip_address.hpp"
 
 namespace clawinit {
 
@@ -104,8 +103,7 @@ private:
             // A broken request gets one 400 and the door; a silent or vanished client just
             // the door.
             if (is_bad_request(ec))
-                return reply(ProbeAnswer{400, k_json_content_type, "{\"error\":\"bad request\"}\n", true, {}},
-                             ResponseFraming{.keep_alive = false});
+                return reply(bad_request_answer(), ResponseFraming{.keep_alive = false});
             return close();
         }
         const auto& request = m_parser->get();
@@ -114,10 +112,8 @@ private:
             // without racing our exit; the body follows at exit (answer_exit).
             m_waits_for_exit = true;
             m_stream.expires_never();
-            static constexpr std::string_view k_head =
-                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nCache-Control: no-store\r\n"
-                "Connection: close\r\n\r\n";
-            asio::async_write(m_stream.socket(), asio::buffer(k_head.data(), k_head.size()),
+            const std::string_view head = exit_wait_head();
+            asio::async_write(m_stream.socket(), asio::buffer(head.data(), head.size()),
                               [self = shared_from_this()](beast::error_code ec, std::size_t) {
                                   if (ec) self->close();
                               });
@@ -160,10 +156,10 @@ private:
     std::array<char, 64> m_drain{};  // whatever a client sends after its exit question
 };
 
-ProbeServer::ProbeServer(asio::io_context& io, const HostPort& address, SnapshotSource snapshot,
+ProbeServer::ProbeServer(asio::io_context& io, const IpEndpoint& address, SnapshotSource snapshot,
                          ProbeLimits limits)
     : m_acceptor(io), m_pause(io), m_snapshot(std::move(snapshot)), m_limits(limits) {
-    const tcp::endpoint endpoint(parse_ip_address(address.host, "--probe-listen"), address.port);
+    const tcp::endpoint endpoint(address.ip, address.port);
     boost::system::error_code ec;
     auto fail = [&](const char* call) {
         throw ConfigError(fmt::format("--probe-listen {}: {} failed: {}", format_address(address),

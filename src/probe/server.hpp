@@ -32,7 +32,7 @@ public:
 
     // Binds and listens at once (SO_REUSEADDR): a bind failure throws ConfigError, before the
     // child is spawned.
-    ProbeServer(boost::asio::io_context& io, const HostPort& address, SnapshotSource snapshot,
+    ProbeServer(boost::asio::io_context& io, const IpEndpoint& address, SnapshotSource snapshot,
                 ProbeLimits limits = {});
     ~ProbeServer();
 

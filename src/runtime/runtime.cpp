@@ -12,7 +12,6 @@
 
 #include <fmt/format.h>
 
-#include "config/endpoint.hpp"
 #include "config/signal_names.hpp"
 #include "core/signal_origin.hpp"
 #include "log/logger.hpp"
@@ -45,10 +44,12 @@ Runtime::Runtime(const Config& config, sigset_t child_mask, std::optional<UserId
         m_direct[static_cast<std::size_t>(signo)] = direct_forward(config, signo);
     m_direct_target = config.kill_scope == KillScope::group ? Target::group : Target::child;
     // Everything that can fail here fails before the spawn: a taken probe port is exit 2.
-    if (auto address = parse_listen_address(config.probe_listen))
+    if (const auto& address = config.probe_listen.address())
         m_probe = std::make_unique<ProbeServer>(m_io, *address, [this] { return snapshot(); });
-    if (!config.ready_check.empty()) m_ready_check = make_check(config.ready_check, CheckKindOf::ready);
-    if (!config.live_check.empty()) m_live_check = make_check(config.live_check, CheckKindOf::live);
+    if (const auto& target = config.ready_check.target())
+        m_ready_check = make_check(*target, CheckKindOf::ready);
+    if (const auto& target = config.live_check.target())
+        m_live_check = make_check(*target, CheckKindOf::live);
     if (!config.state_dir.empty()) {
         // Created if missing (a fresh volume's subdirectory); if that fails, saving warns.
         std::error_code ignored;
@@ -268,14 +269,14 @@ void Runtime::follow_child() {
     }
 }
 
-std::unique_ptr<Check> Runtime::make_check(const std::string& url, CheckKindOf kind) {
+std::unique_ptr<Check> Runtime::make_check(const CheckTarget& target, CheckKindOf kind) {
     Check::ExecHooks hooks{
         [this](const std::vector<std::string>& argv) { return spawn_check_process(argv); },
         [](int pid) { ::kill(-pid, SIGKILL); }};  // its own session: the whole check goes
     auto report = [this, kind](bool pass, std::string detail) {
         dispatch(CheckResult{kind, pass, std::move(detail)});
     };
-    return std::make_unique<Check>(m_io, parse_check_target(url), m_config.check_interval,
+    return std::make_unique<Check>(m_io, target, m_config.check_interval,
                                    m_config.check_timeout, std::move(report), std::move(hooks),
                                    kind == CheckKindOf::ready ? Cadence::fast_until_pass : Cadence::steady);
 }

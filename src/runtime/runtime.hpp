@@ -56,7 +56,7 @@ private:
     void on_timer(const boost::system::error_code& ec);
     void reap();
     void follow_child();  // start/stop the checks as the child comes and goes
-    std::unique_ptr<Check> make_check(const std::string& url, CheckKindOf kind);
+    std::unique_ptr<Check> make_check(const CheckTarget& target, CheckKindOf kind);
     int spawn_check_process(const std::vector<std::string>& argv);
     void request_save();
     void save_now();

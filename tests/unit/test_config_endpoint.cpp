@@ -108,3 +108,46 @@ TEST_CASE("exec check commands split on blanks, with quotes, without a shell") {
     CHECK(parse_check_target("exec:echo \"a b\"c ''").argv == V{"echo", "a bc", ""});
     CHECK_THROWS(parse_check_target("exec:"));  // was an empty argv, a check that always failed
 }
+
+TEST_CASE("probe and check hosts are IP literals or localhost") {
+    // Once probe/ip_address.cpp's parse_ip_address, a second parse after the config's.
+    CHECK(parse_ip_endpoint("127.0.0.1:1").ip.to_string() == "127.0.0.1");
+    CHECK(parse_ip_endpoint("localhost:1").ip.to_string() == "127.0.0.1");
+    CHECK(parse_ip_endpoint("localhost:1").host == "localhost");
+    CHECK(parse_ip_endpoint("[::1]:1").ip.is_v6());
+    CHECK(parse_ip_endpoint("0.0.0.0:1").ip.is_unspecified());
+    CHECK(parse_listen_address("[::]:8899")->ip.is_v6());
+    CHECK(parse_check_target("tcp://10.0.0.7:80").address.ip.to_string() == "10.0.0.7");
+    CHECK_THROWS_WITH_AS(parse_ip_endpoint("gateway.svc:80"),
+                         "bad address 'gateway.svc:80' ('gateway.svc' is not an IP address; "
+                         "names are not resolved, use an IP or localhost)",
+                         ValueError);
+    CHECK_THROWS_WITH_AS(parse_listen_address("gateway:8899"),
+                         doctest::Contains("'gateway' is not an IP address"), ValueError);
+    CHECK_THROWS_WITH_AS(parse_check_target("http://gateway:80/readyz"),
+                         doctest::Contains("bad check 'http://gateway:80/readyz' ('gateway'"),
+                         ValueError);
+    CHECK(format_address({"::", 8899}) == "[::]:8899");
+    CHECK(format_address({"0.0.0.0", 8899}) == "0.0.0.0:8899");
+}
+
+TEST_CASE("the config keeps the parsed value and the text as given") {
+    const ListenOption off = "off";
+    CHECK_FALSE(off.address().has_value());
+    CHECK(off == "off");
+    const ListenOption v6 = "[::]:08899";
+    CHECK(v6.address()->port == 8899);
+    CHECK(v6.text() == "[::]:08899");  // check-config prints what was written
+    CHECK_THROWS_AS(ListenOption("8899"), ValueError);
+
+    CheckOption check;
+    CHECK(check.empty());
+    check = "exec:pg_isready -q";
+    CHECK(check.target()->argv == std::vector<std::string>{"pg_isready", "-q"});
+    CHECK(check == "exec:pg_isready -q");
+    check.clear();
+    CHECK(check.empty());
+    CHECK(check.text().empty());
+    CHECK(CheckOption("").empty());
+    CHECK_THROWS_AS(CheckOption("udp://127.0.0.1:53"), ValueError);
+}

@@ -71,3 +71,15 @@ TEST_CASE("405 carries Allow; 503 and 404 carry their reason phrases; metrics ke
     CHECK(render(ProbeAnswer{200, k_metrics_content_type, "x 1\n", false, {}}, {})
               .find("\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\n") != std::string::npos);
 }
+
+TEST_CASE("the server's own answers: 400 for a refused request, the exit-wait head") {
+    const ProbeAnswer bad = clawinit::bad_request_answer();
+    CHECK(render(bad, ResponseFraming{.keep_alive = false}) ==
+          "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nCache-Control: no-store\r\n"
+          "Content-Length: 24\r\nConnection: close\r\n\r\n{\"error\":\"bad request\"}\n");
+    CHECK_FALSE(http_response_keeps_alive(bad, {}));
+    // No Content-Length: the final status that follows ends with the connection.
+    CHECK(clawinit::exit_wait_head() ==
+          "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nCache-Control: no-store\r\n"
+          "Connection: close\r\n\r\n");
+}
