@@ -31,8 +31,6 @@ const char* phase_name(Phase phase) {
 
 namespace {
 
-bool is_stop_signal(int signo) { return signo == SIGTERM || signo == SIGINT || signo == SIGQUIT; }
-
 std::string command_line(const std::vector<std::string>& command) {
     std::string line;
     for (const auto& arg : command) {
@@ -59,12 +57,16 @@ std::string_view drop_explanation(DropReason reason) {
 
 }  // namespace
 
-Supervisor::Supervisor(Config config) : m_config(std::move(config)) {}
+Supervisor::Supervisor(Config config) : m_config(std::move(config)), m_forwarding(m_config) {}
 
 Actions Supervisor::handle(const Event& event, Time now) {
     Actions out;
     if (m_phase == Phase::exited) return out;
     std::visit([&](const auto& e) { on(e, now, out); }, event);
+    // Kills and spawns first: the log lines are for people, a child is waiting on the rest (a
+    // restart wrote two lines before its fork). Order within each kind is kept.
+    std::stable_partition(out.begin(), out.end(),
+                          [](const Action& a) { return !std::holds_alternative<Log>(a); });
     return out;
 }
 
@@ -114,24 +116,24 @@ void Supervisor::on(const SpawnFailed& event, Time now, Actions& out) {
 
 void Supervisor::on(const SignalReceived& event, Time now, Actions& out) {
     const int signo = event.signo;
-    if (is_stop_signal(signo)) {
-        begin_stop(signo, now, out);
-        return;
-    }
-    if (is_restart_signal(signo)) {
-        request_restart(signo, now, out);
-        return;
+    switch (m_forwarding[signo].kind) {
+        case SignalKind::stop: begin_stop(signo, now, out); return;
+        case SignalKind::restart: request_restart(signo, now, out); return;
+        case SignalKind::reap: return;  // the shell's: it reaps
+        case SignalKind::forward:
+        case SignalKind::drop: break;
     }
     if (event.sent_as != 0) {
         // Already sent by the shell as it read the signal: only the record is left.
         record_forward(signo, event.sent_as, event.sent_to, out);
         return;
     }
-    if (m_child_pid == 0) {
-        drop(signo, no_child_reason(), now, out);
+    if (const std::optional<Kill> kill = direct_kill(signo)) {
+        out.emplace_back(*kill);
+        record_forward(signo, kill->signo, kill->pid, out);
         return;
     }
-    forward(signo, now, out);
+    drop(signo, m_child_pid == 0 ? no_child_reason() : DropReason::rewritten, now, out);
 }
 
 void Supervisor::on(const ChildExited& event, Time now, Actions& out) {
@@ -192,7 +194,8 @@ void Supervisor::on(const TimerFired&, Time now, Actions& out) {
                             m_child_pid ? fmt::format("child pid={} and every other process",
                                                       m_child_pid)
                                         : std::string("every remaining process")));
-            if (m_child_pid) out.emplace_back(Kill{SIGKILL, m_child_pid, child_target()});
+            if (m_child_pid)
+                out.emplace_back(Kill{SIGKILL, m_child_pid, m_forwarding.child_target()});
             out.emplace_back(Kill{SIGKILL, 0, Target::descendants});
             break;
         case Phase::starting:
@@ -303,6 +306,12 @@ std::optional<std::string> Supervisor::reason() const {
     return std::nullopt;
 }
 
+std::optional<std::string> Supervisor::stop_reason() const {
+    if (m_stop_requested) return signal_name(m_stop_signal);
+    if (m_phase != Phase::exited) return std::nullopt;
+    return std::string(m_budget_spent ? "crash budget spent" : "child exited");
+}
+
 // ---- transitions --------------------------------------------------------------------------
 
 void Supervisor::begin_stop(int signo, Time now, Actions& out) {
@@ -361,7 +370,7 @@ void Supervisor::forward_stop(Time now, Actions& out) {
     m_phase = Phase::stopping;
     if (m_child_pid) {
         forward(m_stop_signal, now, out);
-        m_stop_sent = rewritten(m_stop_signal);
+        m_stop_sent = m_forwarding[m_stop_signal].send;
     }
     m_grace_deadline = now + m_config.grace;
     arm(*m_grace_deadline, out);
@@ -447,14 +456,14 @@ void Supervisor::spawn(Actions& out) {
 }
 
 void Supervisor::forward(int signo, Time now, Actions& out) {
-    const int to_send = rewritten(signo);
-    if (to_send == 0) {
+    const SignalRoute route = m_forwarding[signo];
+    if (route.send == 0) {
         drop(signo, DropReason::rewritten, now, out);
         return;
     }
     // The kill goes first: the log line is for people, the signal is the hot path.
-    out.emplace_back(Kill{to_send, m_child_pid, child_target()});
-    record_forward(signo, to_send, m_child_pid, out);
+    out.emplace_back(Kill{route.send, m_child_pid, route.target});
+    record_forward(signo, route.send, m_child_pid, out);
 }
 
 void Supervisor::record_forward(int signo, int sent_as, int pid, Actions& out) {
@@ -534,31 +543,9 @@ void Supervisor::disarm(Actions& out) {
 
 // ---- lookups ------------------------------------------------------------------------------
 
-int direct_forward(const Config& config, int signo) {
-    if (signo == SIGCHLD || is_stop_signal(signo)) return 0;
-    const auto& restart = config.restart_signals;
-    if (std::find(restart.begin(), restart.end(), signo) != restart.end()) return 0;
-    auto it = config.rewrite.find(signo);
-    return it == config.rewrite.end() ? signo : it->second;
-}
-
-bool Supervisor::is_restart_signal(int signo) const {
-    const auto& s = m_config.restart_signals;
-    return std::find(s.begin(), s.end(), signo) != s.end();
-}
-
 bool Supervisor::is_restart_code(int code) const {
     const auto& c = m_config.restart_exit_codes;
     return std::find(c.begin(), c.end(), code) != c.end();
-}
-
-int Supervisor::rewritten(int signo) const {
-    auto it = m_config.rewrite.find(signo);
-    return it == m_config.rewrite.end() ? signo : it->second;
-}
-
-Target Supervisor::child_target() const {
-    return m_config.kill_scope == KillScope::group ? Target::group : Target::child;
 }
 
 }  // namespace clawinit

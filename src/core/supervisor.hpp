@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "core/forwarding.hpp"
 #include "core/status.hpp"
 
 namespace clawinit {
@@ -29,7 +30,7 @@ struct Spawned { int pid; };           // the Spawn action succeeded
 // of "cannot run" (a failed user switch says which user, clawinit's uid and the fix).
 struct SpawnFailed { int error; std::string reason{}; };
 // Anything but SIGCHLD, read from the signalfd. sent_as != 0: the shell already forwarded it
-// to the child sent_to as that signal (see direct_forward), so only the record is left.
+// to the child sent_to as that signal (Supervisor::direct_kill), so only the record is left.
 struct SignalReceived { int signo; int sent_as{0}; int sent_to{0}; };
 struct ChildExited { int wait_status; };  // the main child only; other reaps never get here
 struct TimerFired {};                  // the deadline of the last ArmTimer has passed
@@ -40,13 +41,8 @@ using Event = std::variant<Start, Spawned, SpawnFailed, SignalReceived, ChildExi
                            ChildrenGone, CheckResult>;
 
 // ---- actions ------------------------------------------------------------------------------
-enum class Target {
-    child,        // kill(pid)
-    group,        // kill(-pid): the child leads its own session and process group
-    descendants,  // every process below clawinit, whatever its session
-};
 struct Spawn {};
-struct Kill { int signo; int pid; Target target; };
+// Kill and its Target: core/forwarding.hpp.
 struct ArmTimer { Time deadline; };  // replaces any earlier deadline
 struct CancelTimer {};
 struct Exit { int code; };
@@ -54,12 +50,6 @@ struct Log { LogLevel level; std::string message; };
 struct SaveState {};  // a lifecycle change worth persisting happened
 using Action = std::variant<Spawn, Kill, ArmTimer, CancelTimer, Exit, Log, SaveState>;
 using Actions = std::vector<Action>;
-
-// The signal the shell may send straight to the running child for signo the moment it reads
-// it, before the Supervisor sees the event: every phase forwards these alike. 0 when the
-// Supervisor must decide (stop and restart signals, SIGCHLD, a rewrite to nothing). Depends on
-// the configuration alone, so the shell computes the table once.
-int direct_forward(const Config& config, int signo);
 
 enum class Phase {
     starting,   // Spawn issued, waiting for Spawned/SpawnFailed
@@ -94,7 +84,26 @@ class Supervisor {
 public:
     explicit Supervisor(Config config);
 
+    // Kills and spawns come first in what it returns, log lines last (each kind in order): the
+    // lines are for people, a child is waiting on the rest.
     Actions handle(const Event& event, Time now);
+
+    // Where each signal goes (kind, signal after --rewrite, target), from the Config alone.
+    const ForwardingTable& forwarding() const { return m_forwarding; }
+    // The kill for signo if it is a plain forward and a child runs, else nullopt. The shell's
+    // fast path sends it the moment it reads the signal and then dispatches
+    // SignalReceived{signo, kill->signo, kill->pid}; on(SignalReceived) asks the same question,
+    // so the rule exists once.
+    std::optional<Kill> direct_kill(int signo) const {
+        const SignalRoute route = m_forwarding[signo];
+        if (route.kind != SignalKind::forward || m_child_pid == 0) return std::nullopt;
+        return Kill{route.send, m_child_pid, route.target};
+    }
+    // The child the ready and live checks follow: the running child, 0 when there is none.
+    int checked_pid() const { return m_phase == Phase::running ? m_child_pid : 0; }
+    // state.json's last_stop_reason: the stop signal, "crash budget spent" or "child exited";
+    // nullopt while no stop is under way and clawinit has not exited.
+    std::optional<std::string> stop_reason() const;
 
     Phase phase() const { return m_phase; }
     int child_pid() const { return m_child_pid; }
@@ -146,12 +155,10 @@ private:
     void arm(Time deadline, Actions& out);
     void disarm(Actions& out);
 
-    bool is_restart_signal(int signo) const;
     bool is_restart_code(int code) const;
-    int rewritten(int signo) const;
-    Target child_target() const;
 
     Config m_config;
+    ForwardingTable m_forwarding;
     Phase m_phase{Phase::starting};
     int m_child_pid{0};
     std::optional<Time> m_child_started_at;
