@@ -172,3 +172,22 @@ TEST_CASE("the checks follow the running child only") {
     h.send(SignalReceived{SIGTERM});
     CHECK(h.sup.checked_pid() == 0);  // stopping: the child is on its way out
 }
+
+TEST_CASE("a stop that comes while the spawn is in flight reaches the child once it is spawned") {
+    // The shell hands over Spawned before any signal, so only a test gets here; the stop must
+    // not be lost either way.
+    Harness h;
+    h.send(Start{});
+    auto a = h.send(SignalReceived{SIGTERM});
+    CHECK_FALSE(has<Kill>(a));  // nobody to send it to yet
+    CHECK(h.sup.phase() == Phase::stopping);
+    CHECK(h.sup.status() == Status::stopping);
+    auto spawned = h.send(Spawned{77});
+    REQUIRE(all_of<Kill>(spawned).size() == 1);
+    CHECK(all_of<Kill>(spawned)[0].signo == SIGTERM);
+    CHECK(all_of<Kill>(spawned)[0].pid == 77);
+    CHECK(h.sup.phase() == Phase::stopping);
+    h.send(ChildExited{exited(0)});
+    CHECK(h.sup.phase() == Phase::finishing);
+    CHECK(all_of<Exit>(h.send(ChildrenGone{})).at(0).code == 0);
+}
