@@ -6,7 +6,9 @@ namespace clawinit {
 
 namespace {
 
-bool is_stop_signal(int signo) { return signo == SIGTERM || signo == SIGINT || signo == SIGQUIT; }
+bool is_stop_signal(int signo) {
+    return signo == SIGTERM || signo == SIGINT || signo == SIGQUIT;
+}
 
 SignalRoute route_for(const Config& config, int signo, Target target) {
     const auto it = config.rewrite.find(signo);

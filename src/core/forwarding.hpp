@@ -22,7 +22,12 @@ enum class Target : std::uint8_t {
     group,        // kill(-pid): the child leads its own session and process group
     descendants,  // every process below clawinit, whatever its session
 };
-struct Kill { int signo; int pid; Target target; };  // the action that sends a signal
+// The action that sends a signal.
+struct Kill {
+    int signo;
+    int pid;
+    Target target;
+};
 
 // What a signal read from the signalfd means. Phase does not enter: a stop or restart signal is
 // one in every phase (what it does then is the Supervisor's), a plain forward goes to the child
@@ -82,12 +87,15 @@ constexpr pid_t kill_argument(const Kill& kill) {
 // (ESRCH) means the child left it (its own setsid/setpgid): reach the child directly rather
 // than not at all.
 constexpr std::optional<Kill> kill_fallback(const Kill& kill, int error) {
-    if (kill.target == Target::group && error == ESRCH) return Kill{kill.signo, kill.pid, Target::child};
+    if (kill.target == Target::group && error == ESRCH)
+        return Kill{kill.signo, kill.pid, Target::child};
     return std::nullopt;
 }
 
 // Whether a failed kill(2) with no fallback is worth a warning. ESRCH is not: the process exited
 // a moment ago and its SIGCHLD is already on the way.
-constexpr bool kill_failure_is_news(int error) { return error != ESRCH; }
+constexpr bool kill_failure_is_news(int error) {
+    return error != ESRCH;
+}
 
 }  // namespace clawinit

@@ -88,7 +88,8 @@ void Supervisor::on(const Spawned& event, Time now, Actions& out) {
         // The stop came before the spawn finished (only a test can get here: the shell hands
         // over Spawned before anything else): the new child gets the stop at once.
         log(out, LogLevel::info,
-            fmt::format("spawned pid={} command=\"{}\"", event.pid, command_line(m_config.command)));
+            fmt::format("spawned pid={} command=\"{}\"", event.pid,
+                        command_line(m_config.command)));
         stopping->child = std::move(child);
         forward(stopping->stop.signal, now, out);
         stopping->stop.sent = m_forwarding[stopping->stop.signal].send;
@@ -240,8 +241,9 @@ void Supervisor::on(const CheckResult& event, Time now, Actions& out) {
     if (event.check == CheckKindOf::ready) {
         if (event.pass != checked->check_passing)
             log(out, event.pass ? LogLevel::info : LogLevel::warn,
-                event.pass ? fmt::format("child pid={} is ready", checked->pid)
-                           : fmt::format("child pid={} is not ready: {}", checked->pid, event.detail));
+                event.pass
+                    ? fmt::format("child pid={} is ready", checked->pid)
+                    : fmt::format("child pid={} is not ready: {}", checked->pid, event.detail));
         checked->check_passing = event.pass;
         checked->not_ready_detail = event.pass ? "" : event.detail;
         if (event.pass) checked->ready_since_spawn = true;
@@ -324,7 +326,8 @@ bool Supervisor::live_checks_count(Time now) const {
     const auto* running = std::get_if<Running>(&m_state);
     if (!running || running->restart_deadline) return false;
     const Child& c = running->child;
-    const bool answered = (!m_config.ready_check.empty() && c.ready_since_spawn) || c.live_since_spawn;
+    const bool answered =
+        (!m_config.ready_check.empty() && c.ready_since_spawn) || c.live_since_spawn;
     return answered || now - c.started_at >= m_config.live_start_period;
 }
 

@@ -172,7 +172,8 @@ private:
     struct Exited { std::optional<Stop> stop; bool budget_spent{false}; };
     using State = std::variant<Starting, Running, Backoff, Draining, Stopping, Finishing, Exited>;
     template <Phase P, typename S>
-    static constexpr bool k_is = std::is_same_v<std::variant_alternative_t<std::size_t(P), State>, S>;
+    static constexpr bool k_is =
+        std::is_same_v<std::variant_alternative_t<std::size_t(P), State>, S>;
     static_assert(k_is<Phase::starting, Starting> && k_is<Phase::running, Running> &&
                       k_is<Phase::backoff, Backoff> && k_is<Phase::draining, Draining> &&
                       k_is<Phase::stopping, Stopping> && k_is<Phase::finishing, Finishing> &&

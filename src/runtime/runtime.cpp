@@ -158,8 +158,9 @@ void Runtime::send_kill(const Kill& kill) {
             continue;
         }
         if (kill_failure_is_news(error))
-            log_line(LogLevel::warn, fmt::format("kill({}, {}) failed: {}", kill_argument(*attempt),
-                                                 signal_name(attempt->signo), std::strerror(error)));
+            log_line(LogLevel::warn,
+                     fmt::format("kill({}, {}) failed: {}", kill_argument(*attempt),
+                                 signal_name(attempt->signo), std::strerror(error)));
         return;
     }
 }

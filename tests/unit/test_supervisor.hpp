@@ -12,8 +12,13 @@ namespace clawinit::test {
 
 using namespace std::chrono_literals;
 
-inline int exited(int code) { return (code & 0xff) << 8; }  // wait status of exit(code)
-inline int killed_by(int signo) { return signo & 0x7f; }     // wait status of death by signal
+// The wait status of exit(code), and of death by a signal.
+inline int exited(int code) {
+    return (code & 0xff) << 8;
+}
+inline int killed_by(int signo) {
+    return signo & 0x7f;
+}
 
 template <typename A>
 std::vector<A> all_of(const Actions& actions) {
@@ -24,7 +29,9 @@ std::vector<A> all_of(const Actions& actions) {
 }
 
 template <typename A>
-bool has(const Actions& actions) { return !all_of<A>(actions).empty(); }
+bool has(const Actions& actions) {
+    return !all_of<A>(actions).empty();
+}
 
 // A Supervisor with a running child and a clock the test moves by hand.
 struct Harness {

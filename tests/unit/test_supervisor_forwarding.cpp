@@ -42,7 +42,8 @@ TEST_CASE("forwarding table: --kill-scope child aims every route at the pid") {
     c.kill_scope = KillScope::child;
     const ForwardingTable table(c);
     CHECK(table.child_target() == Target::child);
-    for (int signo : {SIGHUP, SIGTERM, SIGUSR1, SIGRTMAX}) CHECK(table[signo].target == Target::child);
+    for (int signo : {SIGHUP, SIGTERM, SIGUSR1, SIGRTMAX})
+        CHECK(table[signo].target == Target::child);
     CHECK(ForwardingTable(Config{}).child_target() == Target::group);
 }
 
