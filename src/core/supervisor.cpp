@@ -31,8 +31,6 @@ const char* phase_name(Phase phase) {
 
 namespace {
 
-bool is_stop_signal(int signo) { return signo == SIGTERM || signo == SIGINT || signo == SIGQUIT; }
-
 std::string command_line(const std::vector<std::string>& command) {
     std::string line;
     for (const auto& arg : command) {
@@ -59,35 +57,53 @@ std::string_view drop_explanation(DropReason reason) {
 
 }  // namespace
 
-Supervisor::Supervisor(Config config) : m_config(std::move(config)) {}
+Supervisor::Supervisor(Config config) : m_config(std::move(config)), m_forwarding(m_config) {}
 
 Actions Supervisor::handle(const Event& event, Time now) {
     Actions out;
-    if (m_phase == Phase::exited) return out;
+    if (std::holds_alternative<Exited>(m_state)) return out;
     std::visit([&](const auto& e) { on(e, now, out); }, event);
+    // Kills and spawns first: the log lines are for people, a child is waiting on the rest (a
+    // restart wrote two lines before its fork). Order within each kind is kept.
+    std::stable_partition(out.begin(), out.end(),
+                          [](const Action& a) { return !std::holds_alternative<Log>(a); });
     return out;
 }
 
 // ---- events -------------------------------------------------------------------------------
 
-void Supervisor::on(const Start&, Time, Actions& out) { spawn(out); }
+void Supervisor::on(const Start&, Time, Actions& out) { spawn(false, out); }
 
 void Supervisor::on(const Spawned& event, Time now, Actions& out) {
-    m_child_pid = event.pid;
-    m_child_started_at = now;
-    m_phase = Phase::running;
-    m_live_failures = 0;
-    m_not_ready_detail.clear();
+    Child child;
+    child.pid = event.pid;
+    child.started_at = now;
     // Without a ready check, a running child is a ready one.
-    m_check_passing = m_config.ready_check.empty();
-    if (m_check_passing) m_started = true;
-    m_ready_since_spawn = m_check_passing;
-    m_live_since_spawn = false;
-    m_respawned = m_restarting;
+    child.check_passing = m_config.ready_check.empty();
+    child.ready_since_spawn = child.check_passing;
+    bool restart = false;
+    if (const auto* starting = std::get_if<Starting>(&m_state)) {
+        restart = starting->restart;
+    } else if (auto* stopping = std::get_if<Stopping>(&m_state); stopping && !stopping->child) {
+        // The stop came before the spawn finished (only a test can get here: the shell hands
+        // over Spawned before anything else): the new child gets the stop at once.
+        log(out, LogLevel::info,
+            fmt::format("spawned pid={} command=\"{}\"", event.pid,
+                        command_line(m_config.command)));
+        stopping->child = std::move(child);
+        forward(stopping->stop.signal, now, out);
+        stopping->stop.sent = m_forwarding[stopping->stop.signal].send;
+        return;
+    } else {
+        return;  // no spawn was asked for
+    }
+    child.respawned = restart;
+    if (child.check_passing) m_started = true;
+    m_live_failures = 0;
+    m_state = Running{std::move(child), std::nullopt};
     log(out, LogLevel::info,
         fmt::format("spawned pid={} command=\"{}\"{}", event.pid, command_line(m_config.command),
-                    m_restarting ? " (restart)" : ""));
-    m_restarting = false;
+                    restart ? " (restart)" : ""));
     out.emplace_back(SaveState{});
 }
 
@@ -95,15 +111,13 @@ void Supervisor::on(const SpawnFailed& event, Time now, Actions& out) {
     // Exec failures are never retried: a missing binary does not appear by waiting, and a
     // restart loop would only hide the one line that says what is wrong.
     const std::string what = m_config.command.empty() ? "" : m_config.command.front();
-    m_restarting = false;
     if (is_transient_spawn_error(event.error)) {
         // Out of descriptors, processes or memory: clawinit's own shortage, not the command's
         // fault, and it passes. Retried like a crash (backoff, budget), whatever --on-crash.
         log(out, LogLevel::error,
             fmt::format("cannot start '{}' now: {}; retrying", what, std::strerror(event.error)));
-        m_child_started_at.reset();  // no child ran: the backoff keeps doubling
-        back_off(exec_failure_exit_code(event.error), now, out);
-        m_spawn_retry = m_phase == Phase::backoff;
+        // No child ran: the backoff keeps doubling.
+        back_off(exec_failure_exit_code(event.error), std::nullopt, true, now, out);
         return;
     }
     log(out, LogLevel::error, event.reason.empty()
@@ -114,104 +128,103 @@ void Supervisor::on(const SpawnFailed& event, Time now, Actions& out) {
 
 void Supervisor::on(const SignalReceived& event, Time now, Actions& out) {
     const int signo = event.signo;
-    if (is_stop_signal(signo)) {
-        begin_stop(signo, now, out);
-        return;
-    }
-    if (is_restart_signal(signo)) {
-        request_restart(signo, now, out);
-        return;
+    switch (m_forwarding[signo].kind) {
+        case SignalKind::stop: begin_stop(signo, now, out); return;
+        case SignalKind::restart: request_restart(signo, now, out); return;
+        case SignalKind::reap: return;  // the shell's: it reaps
+        case SignalKind::forward:
+        case SignalKind::drop: break;
     }
     if (event.sent_as != 0) {
         // Already sent by the shell as it read the signal: only the record is left.
         record_forward(signo, event.sent_as, event.sent_to, out);
         return;
     }
-    if (m_child_pid == 0) {
-        drop(signo, no_child_reason(), now, out);
+    if (const std::optional<Kill> kill = direct_kill(signo)) {
+        out.emplace_back(*kill);
+        record_forward(signo, kill->signo, kill->pid, out);
         return;
     }
-    forward(signo, now, out);
+    drop(signo, child_pid() == 0 ? no_child_reason() : DropReason::rewritten, now, out);
 }
 
 void Supervisor::on(const ChildExited& event, Time now, Actions& out) {
     const int code = exit_code_from_wait_status(event.wait_status);
     if (code < 0) return;  // stopped or continued: still our child
-    const int pid = std::exchange(m_child_pid, 0);
+    const Child* gone = child();
+    if (!gone) return;  // the main child only comes from a phase that has one
+    const int pid = gone->pid;
+    const Time started_at = gone->started_at;
     m_stats.last_exit = code;
     ++m_stats.exits[code];
     log_child_end(pid, event.wait_status, code, out);
 
-    if (m_phase == Phase::stopping || m_phase == Phase::draining) {
+    if (std::holds_alternative<Stopping>(m_state) || std::holds_alternative<Draining>(m_state)) {
         enter_finishing(stop_exit_code(code, out), now, out);
         return;
     }
-    const bool restart_requested = m_restart_pending && now <= m_restart_deadline;
-    m_restart_pending = false;
+    const auto& running = std::get<Running>(m_state);
+    const bool restart_requested = running.restart_deadline && now <= *running.restart_deadline;
     if (restart_requested && is_restart_code(code)) {
         ++m_stats.restarts_signal;
         log(out, LogLevel::info,
             fmt::format("restarting: restart signal answered with exit code {}", code));
-        m_restarting = true;
         disarm(out);
-        spawn(out);
+        spawn(true, out);
         return;
     }
-    after_crash(code, now, out);
+    after_crash(code, started_at, now, out);
 }
 
 void Supervisor::on(const TimerFired&, Time now, Actions& out) {
     // A timer that was replaced may still fire once; only the current deadline counts.
     if (!m_deadline || now < *m_deadline) return;
     m_deadline.reset();
-    switch (m_phase) {
-        case Phase::running:
-            if (m_restart_pending) {
-                m_restart_pending = false;
-                log(out, LogLevel::warn,
-                    fmt::format("restart request expired: child pid={} did not exit within {}",
-                                m_child_pid,
-                                format_duration(m_config.effective_restart_timeout())));
-            }
-            break;
-        case Phase::draining: forward_stop(now, out); break;
-        case Phase::backoff:
-            // A retried spawn is the same restart, already counted: restarts stay spawns - 1.
-            if (!std::exchange(m_spawn_retry, false)) ++m_stats.restarts_crash;
-            m_restarting = true;
-            spawn(out);
-            break;
-        case Phase::stopping:
-        case Phase::finishing:
-            // One deadline for the whole stop: whatever is left when the grace runs out is
-            // killed, the child and every descendant alike.
-            m_killed = true;
+    if (auto* running = std::get_if<Running>(&m_state)) {
+        if (running->restart_deadline) {
+            running->restart_deadline.reset();
             log(out, LogLevel::warn,
-                fmt::format("grace period {} expired: sending SIGKILL to {}",
-                            format_duration(m_config.grace),
-                            m_child_pid ? fmt::format("child pid={} and every other process",
-                                                      m_child_pid)
-                                        : std::string("every remaining process")));
-            if (m_child_pid) out.emplace_back(Kill{SIGKILL, m_child_pid, child_target()});
-            out.emplace_back(Kill{SIGKILL, 0, Target::descendants});
-            break;
-        case Phase::starting:
-        case Phase::exited: break;
+                fmt::format("restart request expired: child pid={} did not exit within {}",
+                            running->child.pid,
+                            format_duration(m_config.effective_restart_timeout())));
+        }
+    } else if (auto* draining = std::get_if<Draining>(&m_state)) {
+        forward_stop(std::move(draining->child), draining->stop, now, out);
+    } else if (const auto* backoff = std::get_if<Backoff>(&m_state)) {
+        // A retried spawn is the same restart, already counted: restarts stay spawns - 1.
+        if (!backoff->spawn_retry) ++m_stats.restarts_crash;
+        spawn(true, out);
+    } else if (std::holds_alternative<Stopping>(m_state) ||
+               std::holds_alternative<Finishing>(m_state)) {
+        // One deadline for the whole stop: whatever is left when the grace runs out is
+        // killed, the child and every descendant alike.
+        if (auto* stopping = std::get_if<Stopping>(&m_state)) stopping->killed = true;
+        if (auto* finishing = std::get_if<Finishing>(&m_state)) finishing->killed = true;
+        const int pid = child_pid();
+        log(out, LogLevel::warn,
+            fmt::format("grace period {} expired: sending SIGKILL to {}",
+                        format_duration(m_config.grace),
+                        pid ? fmt::format("child pid={} and every other process", pid)
+                            : std::string("every remaining process")));
+        if (pid) out.emplace_back(Kill{SIGKILL, pid, m_forwarding.child_target()});
+        out.emplace_back(Kill{SIGKILL, 0, Target::descendants});
     }
 }
 
 void Supervisor::on(const ChildrenGone&, Time now, Actions& out) {
-    if (m_phase != Phase::finishing) return;
-    m_phase = Phase::exited;
+    const auto* finishing = std::get_if<Finishing>(&m_state);
+    if (!finishing) return;
+    const Finishing done = *finishing;
+    m_state = Exited{done.stop, done.budget_spent};
     disarm(out);
-    const int code = remap_exit_code(m_final_code, m_config.remap_exit);
-    if (m_stop_requested) {
-        const auto took = std::chrono::duration_cast<Duration>(now - m_stop_started);
+    const int code = remap_exit_code(done.code, m_config.remap_exit);
+    if (done.stop) {
+        const auto took = std::chrono::duration_cast<Duration>(now - done.stop->started);
         m_stats.last_stop_duration = took;
-        m_stats.last_stop_killed = m_killed;
+        m_stats.last_stop_killed = done.killed;
         log(out, LogLevel::info,
             fmt::format("stopped in {}ms{}; exiting with code {}", took.count(),
-                        m_killed ? " (SIGKILL was needed)" : "", code));
+                        done.killed ? " (SIGKILL was needed)" : "", code));
     } else {
         log(out, LogLevel::info, fmt::format("exiting with code {}", code));
     }
@@ -220,16 +233,20 @@ void Supervisor::on(const ChildrenGone&, Time now, Actions& out) {
 }
 
 void Supervisor::on(const CheckResult& event, Time now, Actions& out) {
-    if (m_phase != Phase::running && m_phase != Phase::draining && m_phase != Phase::stopping)
+    const Phase current = phase();
+    Child* checked = child();
+    if (!checked || (current != Phase::running && current != Phase::draining &&
+                     current != Phase::stopping))
         return;  // a result about a child that is gone
     if (event.check == CheckKindOf::ready) {
-        if (event.pass != m_check_passing)
+        if (event.pass != checked->check_passing)
             log(out, event.pass ? LogLevel::info : LogLevel::warn,
-                event.pass ? fmt::format("child pid={} is ready", m_child_pid)
-                           : fmt::format("child pid={} is not ready: {}", m_child_pid, event.detail));
-        m_check_passing = event.pass;
-        m_not_ready_detail = event.pass ? "" : event.detail;
-        if (event.pass) m_ready_since_spawn = true;
+                event.pass
+                    ? fmt::format("child pid={} is ready", checked->pid)
+                    : fmt::format("child pid={} is not ready: {}", checked->pid, event.detail));
+        checked->check_passing = event.pass;
+        checked->not_ready_detail = event.pass ? "" : event.detail;
+        if (event.pass) checked->ready_since_spawn = true;
         if (event.pass && !m_started) {
             m_started = true;
             out.emplace_back(SaveState{});
@@ -238,9 +255,9 @@ void Supervisor::on(const CheckResult& event, Time now, Actions& out) {
     }
     if (event.pass) {
         if (m_live_failures >= m_config.live_failures)
-            log(out, LogLevel::info, fmt::format("child pid={} is live again", m_child_pid));
+            log(out, LogLevel::info, fmt::format("child pid={} is live again", checked->pid));
         m_live_failures = 0;
-        m_live_since_spawn = true;
+        checked->live_since_spawn = true;
         return;
     }
     m_live_detail = event.detail;
@@ -248,133 +265,202 @@ void Supervisor::on(const CheckResult& event, Time now, Actions& out) {
     if (++m_live_failures == m_config.live_failures)
         log(out, LogLevel::warn,
             fmt::format("child pid={} failed {} live checks in a row ({}): /health now answers 503",
-                        m_child_pid, m_live_failures, event.detail));
+                        checked->pid, m_live_failures, event.detail));
+}
+
+// ---- views of the state -------------------------------------------------------------------
+
+const Supervisor::Child* Supervisor::child() const {
+    if (const auto* s = std::get_if<Running>(&m_state)) return &s->child;
+    if (const auto* s = std::get_if<Draining>(&m_state)) return &s->child;
+    if (const auto* s = std::get_if<Stopping>(&m_state)) return s->child ? &*s->child : nullptr;
+    return nullptr;
+}
+
+const Supervisor::Stop* Supervisor::stop() const {
+    if (const auto* s = std::get_if<Draining>(&m_state)) return &s->stop;
+    if (const auto* s = std::get_if<Stopping>(&m_state)) return &s->stop;
+    if (const auto* s = std::get_if<Finishing>(&m_state)) return s->stop ? &*s->stop : nullptr;
+    if (const auto* s = std::get_if<Exited>(&m_state)) return s->stop ? &*s->stop : nullptr;
+    return nullptr;
+}
+
+int Supervisor::child_pid() const {
+    const Child* c = child();
+    return c ? c->pid : 0;
+}
+
+int Supervisor::checked_pid() const {
+    const auto* running = std::get_if<Running>(&m_state);
+    return running ? running->child.pid : 0;
+}
+
+bool Supervisor::restart_pending() const {
+    const auto* running = std::get_if<Running>(&m_state);
+    return running && running->restart_deadline;
+}
+
+bool Supervisor::stop_requested() const { return stop() != nullptr; }
+
+int Supervisor::stop_signal() const { return stop() ? stop()->signal : 0; }
+
+bool Supervisor::crash_budget_spent() const {
+    if (const auto* s = std::get_if<Finishing>(&m_state)) return s->budget_spent;
+    if (const auto* s = std::get_if<Exited>(&m_state)) return s->budget_spent;
+    return false;
 }
 
 bool Supervisor::ready() const {
-    return m_phase == Phase::running && !m_stop_requested && !m_restart_pending && m_check_passing;
+    const auto* running = std::get_if<Running>(&m_state);
+    return running && !running->restart_deadline && running->child.check_passing;
 }
 
 bool Supervisor::live() const {
-    return !m_budget_spent && m_live_failures < m_config.live_failures;
+    return !crash_budget_spent() && m_live_failures < m_config.live_failures;
 }
 
 bool Supervisor::live_checks_count(Time now) const {
     // A child on its way out (a stop, a restart it was asked for) is not hung; one that is
     // still starting is not either, until it has shown it can answer or the start period is
     // over. Only then do failures mean "hung" and count toward /health 503.
-    if (m_phase != Phase::running || m_stop_requested || m_restart_pending) return false;
-    const bool answered = (!m_config.ready_check.empty() && m_ready_since_spawn) || m_live_since_spawn;
-    return answered || !m_child_started_at ||
-           now - *m_child_started_at >= m_config.live_start_period;
+    const auto* running = std::get_if<Running>(&m_state);
+    if (!running || running->restart_deadline) return false;
+    const Child& c = running->child;
+    const bool answered =
+        (!m_config.ready_check.empty() && c.ready_since_spawn) || c.live_since_spawn;
+    return answered || now - c.started_at >= m_config.live_start_period;
 }
 
 Status Supervisor::status() const {
-    switch (m_phase) {
+    switch (phase()) {
         case Phase::draining:
         case Phase::stopping:
         case Phase::finishing:
         case Phase::exited: return Status::stopping;
         case Phase::backoff: return Status::backoff;
-        case Phase::starting: return m_restarting ? Status::restarting : Status::starting;
+        case Phase::starting:
+            return std::get<Starting>(m_state).restart ? Status::restarting : Status::starting;
         case Phase::running: break;
     }
-    if (m_stop_requested) return Status::stopping;
-    if (m_restart_pending) return Status::restarting;
-    if (!m_ready_since_spawn) return m_respawned ? Status::restarting : Status::starting;
-    return m_check_passing ? Status::running : Status::unready;
+    const Running& running = std::get<Running>(m_state);
+    if (running.restart_deadline) return Status::restarting;
+    if (!running.child.ready_since_spawn)
+        return running.child.respawned ? Status::restarting : Status::starting;
+    return running.child.check_passing ? Status::running : Status::unready;
 }
 
 std::optional<std::string> Supervisor::reason() const {
-    if (m_stop_requested) return std::string("graceful shutdown");
-    if (m_budget_spent) return std::string("crash budget spent");
-    if (m_phase == Phase::finishing || m_phase == Phase::exited) return std::string("child exited");
+    if (stop()) return std::string("graceful shutdown");
+    if (crash_budget_spent()) return std::string("crash budget spent");
+    switch (phase()) {
+        case Phase::finishing:
+        case Phase::exited: return std::string("child exited");
+        default: break;
+    }
     if (m_live_failures >= m_config.live_failures) return "live check failing: " + m_live_detail;
-    switch (m_phase) {
+    switch (phase()) {
         case Phase::starting:
-            return std::string(m_restarting ? "child restarting" : "child starting");
+            return std::string(std::get<Starting>(m_state).restart ? "child restarting"
+                                                                   : "child starting");
         case Phase::backoff: return std::string("child crashed, restart pending");
         default: break;
     }
-    if (m_restart_pending) return std::string("restart requested");
-    if (!m_check_passing)
-        return m_not_ready_detail.empty() ? std::string("ready check failing")
-                                          : "ready check failing: " + m_not_ready_detail;
+    const auto* running = std::get_if<Running>(&m_state);
+    if (!running) return std::nullopt;
+    if (running->restart_deadline) return std::string("restart requested");
+    if (!running->child.check_passing)
+        return running->child.not_ready_detail.empty()
+                   ? std::string("ready check failing")
+                   : "ready check failing: " + running->child.not_ready_detail;
     return std::nullopt;
+}
+
+std::optional<std::string> Supervisor::stop_reason() const {
+    if (const Stop* s = stop()) return signal_name(s->signal);
+    if (!std::holds_alternative<Exited>(m_state)) return std::nullopt;
+    return std::string(crash_budget_spent() ? "crash budget spent" : "child exited");
 }
 
 // ---- transitions --------------------------------------------------------------------------
 
 void Supervisor::begin_stop(int signo, Time now, Actions& out) {
-    switch (m_phase) {
+    switch (phase()) {
         case Phase::running:
-        case Phase::starting:
-            m_stop_requested = true;
-            m_stop_signal = signo;
-            m_stop_started = now;
-            // A stop wins over a restart in flight; the child may still answer the restart
-            // request, which then counts as its clean stop (stop_exit_code).
-            m_stop_won_restart = m_restart_pending && now <= m_restart_deadline;
-            m_restart_pending = false;
+        case Phase::starting: {
+            Stop stop{signo, now};
+            std::optional<Child> current;
+            bool ready_since_spawn = false;
+            if (auto* running = std::get_if<Running>(&m_state)) {
+                // A stop wins over a restart in flight; the child may still answer the restart
+                // request, which then counts as its clean stop (stop_exit_code).
+                stop.won_restart = running->restart_deadline && now <= *running->restart_deadline;
+                ready_since_spawn = running->child.ready_since_spawn;
+                current = std::move(running->child);
+            }
             log(out, LogLevel::info,
                 fmt::format("Graceful shutdown initiated ({})", signal_name(signo)));
             out.emplace_back(SaveState{});
-            if (m_config.drain_delay.count() > 0 && !m_ready_since_spawn) {
+            if (m_config.drain_delay.count() > 0 && !ready_since_spawn) {
                 // No endpoint can point at a child that has not been ready: nothing to drain.
                 log(out, LogLevel::info,
                     fmt::format("no drain delay: the child has not been ready since its spawn"));
             }
-            if (m_config.drain_delay.count() > 0 && m_phase == Phase::running && m_ready_since_spawn) {
-                m_phase = Phase::draining;
+            if (m_config.drain_delay.count() > 0 && current && ready_since_spawn) {
+                m_state = Draining{std::move(*current), stop};
                 log(out, LogLevel::info,
                     fmt::format("draining: not ready; forwarding {} in {}", signal_name(signo),
                                 format_duration(m_config.drain_delay)));
                 arm(now + m_config.drain_delay, out);
             } else {
-                forward_stop(now, out);
+                forward_stop(std::move(current), stop, now, out);
             }
             break;
-        case Phase::draining:
+        }
+        case Phase::draining: {
             // Asked twice: the operator does not want to wait for the drain.
-            m_stop_signal = signo;
-            forward_stop(now, out);
+            auto& draining = std::get<Draining>(m_state);
+            Stop stop = draining.stop;
+            stop.signal = signo;
+            forward_stop(std::move(draining.child), stop, now, out);
             break;
+        }
         case Phase::stopping:
             // Forward again (a second Ctrl-C), but the grace deadline stays where it is.
-            if (m_child_pid) forward(signo, now, out);
+            if (child_pid()) forward(signo, now, out);
             break;
-        case Phase::backoff:
-            m_stop_requested = true;
-            m_stop_signal = signo;
-            m_stop_started = now;
+        case Phase::backoff: {
             log(out, LogLevel::info,
                 fmt::format("Graceful shutdown initiated ({}) during backoff: no restart",
                             signal_name(signo)));
-            enter_finishing(m_stats.last_exit.value_or(0), now, out);
+            enter_finishing(m_stats.last_exit.value_or(0), now, out, false, Stop{signo, now});
             break;
+        }
         case Phase::finishing:
         case Phase::exited: drop(signo, DropReason::stopping, now, out); break;
     }
 }
 
-void Supervisor::forward_stop(Time now, Actions& out) {
-    m_phase = Phase::stopping;
-    if (m_child_pid) {
-        forward(m_stop_signal, now, out);
-        m_stop_sent = rewritten(m_stop_signal);
+void Supervisor::forward_stop(std::optional<Child> child, Stop stop, Time now, Actions& out) {
+    const Time grace_deadline = now + m_config.grace;
+    const bool has_child = child && child->pid != 0;
+    m_state = Stopping{std::move(child), stop, grace_deadline, false};
+    auto& stopping = std::get<Stopping>(m_state);
+    if (has_child) {
+        forward(stopping.stop.signal, now, out);
+        stopping.stop.sent = m_forwarding[stopping.stop.signal].send;
     }
-    m_grace_deadline = now + m_config.grace;
-    arm(*m_grace_deadline, out);
+    arm(grace_deadline, out);
 }
 
 void Supervisor::request_restart(int signo, Time now, Actions& out) {
-    if (m_phase != Phase::running) {
+    auto* running = std::get_if<Running>(&m_state);
+    if (!running) {
         // During a stop a restart would be undone at once; with no child there is nothing to
         // ask. Dropping it keeps "never restart after a stop signal" and the crash budget.
         drop(signo, no_child_reason(), now, out);
         return;
     }
-    if (m_restart_pending) {
+    if (running->restart_deadline) {
         // The child already has its restart request; asking again would only interrupt its
         // state save. A burst of requests is one restart.
         drop(signo, DropReason::coalesced, now, out);
@@ -382,43 +468,41 @@ void Supervisor::request_restart(int signo, Time now, Actions& out) {
     }
     log(out, LogLevel::info,
         fmt::format("restart requested ({}): child pid={} has {} to exit", signal_name(signo),
-                    m_child_pid, format_duration(m_config.effective_restart_timeout())));
+                    running->child.pid, format_duration(m_config.effective_restart_timeout())));
     forward(signo, now, out);
-    m_restart_pending = true;
-    m_restart_deadline = now + m_config.effective_restart_timeout();
-    arm(m_restart_deadline, out);
+    running->restart_deadline = now + m_config.effective_restart_timeout();
+    arm(*running->restart_deadline, out);
 }
 
-void Supervisor::after_crash(int code, Time now, Actions& out) {
+void Supervisor::after_crash(int code, std::optional<Time> started_at, Time now, Actions& out) {
     const bool policy_restarts = m_config.on_crash == OnCrash::always ||
                                  (m_config.on_crash == OnCrash::on_failure && code != 0);
     if (!policy_restarts) {
         enter_finishing(code, now, out);
         return;
     }
-    back_off(code, now, out);
+    back_off(code, started_at, false, now, out);
 }
 
-void Supervisor::back_off(int code, Time now, Actions& out) {
+void Supervisor::back_off(int code, std::optional<Time> started_at, bool spawn_retry, Time now,
+                          Actions& out) {
     while (!m_crash_restarts.empty() && now - m_crash_restarts.front() >= m_config.restart_window)
         m_crash_restarts.pop_front();
     if (static_cast<int>(m_crash_restarts.size()) >= m_config.max_restarts) {
-        m_budget_spent = true;
         log(out, LogLevel::error,
             fmt::format("giving up: {} restarts within {}; exiting with the child's code {}",
                         m_crash_restarts.size(), format_duration(m_config.restart_window), code));
-        enter_finishing(code, now, out);
+        enter_finishing(code, now, out, true);
         return;
     }
     // A child that stayed up for a whole window was healthy: its crash starts a new series.
-    if (m_child_started_at && now - *m_child_started_at >= m_config.restart_window)
-        m_consecutive_crashes = 0;
+    if (started_at && now - *started_at >= m_config.restart_window) m_consecutive_crashes = 0;
     Duration delay = m_config.backoff;
     for (int i = 0; i < m_consecutive_crashes && delay < m_config.backoff_max; ++i) delay *= 2;
     delay = std::min(delay, m_config.backoff_max);
     ++m_consecutive_crashes;
     m_crash_restarts.push_back(now);
-    m_phase = Phase::backoff;
+    m_state = Backoff{spawn_retry};
     log(out, LogLevel::warn,
         fmt::format("child crashed with code {}: restart {} of {} in {}", code,
                     m_crash_restarts.size(), m_config.max_restarts, format_duration(delay)));
@@ -426,35 +510,46 @@ void Supervisor::back_off(int code, Time now, Actions& out) {
     arm(now + delay, out);
 }
 
-void Supervisor::enter_finishing(int code, Time now, Actions& out) {
-    m_phase = Phase::finishing;
-    m_final_code = code;
-    m_restart_pending = false;
+void Supervisor::enter_finishing(int code, Time now, Actions& out, bool budget_spent,
+                                 std::optional<Stop> new_stop) {
+    // What the stop so far leaves: its record, its grace deadline, whether SIGKILL went out.
+    Finishing next{code, std::move(new_stop), std::nullopt, false, budget_spent};
+    if (const Stop* s = stop(); s && !next.stop) next.stop = *s;
+    if (const auto* stopping = std::get_if<Stopping>(&m_state)) {
+        next.grace_deadline = stopping->grace_deadline;
+        next.killed = stopping->killed;
+    } else if (const auto* finishing = std::get_if<Finishing>(&m_state)) {
+        next.grace_deadline = finishing->grace_deadline;
+        next.killed = finishing->killed;
+    }
+    m_state = next;
+    auto& finishing = std::get<Finishing>(m_state);
     // Leftovers get the same deadline as the stop that is already running, or a full grace
     // when the child ended on its own; after a SIGKILL they get SIGKILL at once.
-    if (m_killed) {
+    if (finishing.killed) {
         out.emplace_back(Kill{SIGKILL, 0, Target::descendants});
         return;
     }
     out.emplace_back(Kill{SIGTERM, 0, Target::descendants});
-    if (!m_grace_deadline) m_grace_deadline = now + m_config.grace;
-    arm(*m_grace_deadline, out);
+    if (!finishing.grace_deadline) finishing.grace_deadline = now + m_config.grace;
+    arm(*finishing.grace_deadline, out);
 }
 
-void Supervisor::spawn(Actions& out) {
-    m_phase = Phase::starting;
+void Supervisor::spawn(bool restart, Actions& out) {
+    m_state = Starting{restart};
     out.emplace_back(Spawn{});
 }
 
 void Supervisor::forward(int signo, Time now, Actions& out) {
-    const int to_send = rewritten(signo);
-    if (to_send == 0) {
+    const SignalRoute route = m_forwarding[signo];
+    if (route.send == 0) {
         drop(signo, DropReason::rewritten, now, out);
         return;
     }
     // The kill goes first: the log line is for people, the signal is the hot path.
-    out.emplace_back(Kill{to_send, m_child_pid, child_target()});
-    record_forward(signo, to_send, m_child_pid, out);
+    const int pid = child_pid();
+    out.emplace_back(Kill{route.send, pid, route.target});
+    record_forward(signo, route.send, pid, out);
 }
 
 void Supervisor::record_forward(int signo, int sent_as, int pid, Actions& out) {
@@ -483,7 +578,7 @@ void Supervisor::drop(int signo, DropReason reason, Time now, Actions& out) {
 }
 
 DropReason Supervisor::no_child_reason() const {
-    switch (m_phase) {
+    switch (phase()) {
         case Phase::backoff: return DropReason::backoff;
         case Phase::draining:
         case Phase::stopping:
@@ -492,19 +587,22 @@ DropReason Supervisor::no_child_reason() const {
         case Phase::starting:
         case Phase::running: break;
     }
-    return m_stop_requested ? DropReason::stopping : DropReason::no_child;
+    return DropReason::no_child;
 }
 
 void Supervisor::log_child_end(int pid, int wait_status, int code, Actions& out) {
     // Name the forwarded stop signal as the cause: "exited with code 143" alone reads like a
     // crash when it is a child that died of our SIGTERM (Node before its handler is set up).
+    const int stop_sent = stop() ? stop()->sent : 0;
+    const auto* stopping = std::get_if<Stopping>(&m_state);
+    const bool killed = stopping && stopping->killed;
     std::string cause;
-    if (m_stop_sent != 0 && WIFSIGNALED(wait_status) && WTERMSIG(wait_status) == m_stop_sent)
-        cause = fmt::format(": stopped by {} (forwarded)", signal_name(m_stop_sent));
-    else if (m_stop_sent != 0 && WIFEXITED(wait_status) && code == 128 + m_stop_sent)
+    if (stop_sent != 0 && WIFSIGNALED(wait_status) && WTERMSIG(wait_status) == stop_sent)
+        cause = fmt::format(": stopped by {} (forwarded)", signal_name(stop_sent));
+    else if (stop_sent != 0 && WIFEXITED(wait_status) && code == 128 + stop_sent)
         cause = fmt::format(": stopped by {} (forwarded; reported as exit code {})",
-                            signal_name(m_stop_sent), code);
-    else if (m_killed && WIFSIGNALED(wait_status) && WTERMSIG(wait_status) == SIGKILL)
+                            signal_name(stop_sent), code);
+    else if (killed && WIFSIGNALED(wait_status) && WTERMSIG(wait_status) == SIGKILL)
         cause = ": killed by SIGKILL (grace expired)";
     log(out, LogLevel::info, fmt::format("child pid={} exited with code {}{}", pid, code, cause));
 }
@@ -513,7 +611,8 @@ int Supervisor::stop_exit_code(int code, Actions& out) const {
     // The child did what the restart signal asked (exit with a restart code); the stop that
     // arrived meanwhile only means no new child. That is a clean stop: exit 0, not the
     // restart's code, so `docker stop` and `stop --wait` do not report a failure.
-    if (!m_stop_won_restart || !is_restart_code(code) || code == 0) return code;
+    const bool won_restart = stop() && stop()->won_restart;
+    if (!won_restart || !is_restart_code(code) || code == 0) return code;
     log(out, LogLevel::info,
         fmt::format("the child answered the pending restart request with code {}; the stop "
                     "won, so this is a clean stop: exit code 0",
@@ -534,31 +633,9 @@ void Supervisor::disarm(Actions& out) {
 
 // ---- lookups ------------------------------------------------------------------------------
 
-int direct_forward(const Config& config, int signo) {
-    if (signo == SIGCHLD || is_stop_signal(signo)) return 0;
-    const auto& restart = config.restart_signals;
-    if (std::find(restart.begin(), restart.end(), signo) != restart.end()) return 0;
-    auto it = config.rewrite.find(signo);
-    return it == config.rewrite.end() ? signo : it->second;
-}
-
-bool Supervisor::is_restart_signal(int signo) const {
-    const auto& s = m_config.restart_signals;
-    return std::find(s.begin(), s.end(), signo) != s.end();
-}
-
 bool Supervisor::is_restart_code(int code) const {
     const auto& c = m_config.restart_exit_codes;
     return std::find(c.begin(), c.end(), code) != c.end();
-}
-
-int Supervisor::rewritten(int signo) const {
-    auto it = m_config.rewrite.find(signo);
-    return it == m_config.rewrite.end() ? signo : it->second;
-}
-
-Target Supervisor::child_target() const {
-    return m_config.kill_scope == KillScope::group ? Target::group : Target::child;
 }
 
 }  // namespace clawinit

@@ -11,10 +11,13 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <variant>
 #include <vector>
 
 #include "config/config.hpp"
+#include "core/forwarding.hpp"
 #include "core/status.hpp"
 
 namespace clawinit {
@@ -29,7 +32,7 @@ struct Spawned { int pid; };           // the Spawn action succeeded
 // of "cannot run" (a failed user switch says which user, clawinit's uid and the fix).
 struct SpawnFailed { int error; std::string reason{}; };
 // Anything but SIGCHLD, read from the signalfd. sent_as != 0: the shell already forwarded it
-// to the child sent_to as that signal (see direct_forward), so only the record is left.
+// to the child sent_to as that signal (Supervisor::direct_kill), so only the record is left.
 struct SignalReceived { int signo; int sent_as{0}; int sent_to{0}; };
 struct ChildExited { int wait_status; };  // the main child only; other reaps never get here
 struct TimerFired {};                  // the deadline of the last ArmTimer has passed
@@ -40,13 +43,8 @@ using Event = std::variant<Start, Spawned, SpawnFailed, SignalReceived, ChildExi
                            ChildrenGone, CheckResult>;
 
 // ---- actions ------------------------------------------------------------------------------
-enum class Target {
-    child,        // kill(pid)
-    group,        // kill(-pid): the child leads its own session and process group
-    descendants,  // every process below clawinit, whatever its session
-};
 struct Spawn {};
-struct Kill { int signo; int pid; Target target; };
+// Kill and its Target: core/forwarding.hpp.
 struct ArmTimer { Time deadline; };  // replaces any earlier deadline
 struct CancelTimer {};
 struct Exit { int code; };
@@ -55,12 +53,7 @@ struct SaveState {};  // a lifecycle change worth persisting happened
 using Action = std::variant<Spawn, Kill, ArmTimer, CancelTimer, Exit, Log, SaveState>;
 using Actions = std::vector<Action>;
 
-// The signal the shell may send straight to the running child for signo the moment it reads
-// it, before the Supervisor sees the event: every phase forwards these alike. 0 when the
-// Supervisor must decide (stop and restart signals, SIGCHLD, a rewrite to nothing). Depends on
-// the configuration alone, so the shell computes the table once.
-int direct_forward(const Config& config, int signo);
-
+// The name of the Supervisor's state alternative (same order: phase() is its index).
 enum class Phase {
     starting,   // Spawn issued, waiting for Spawned/SpawnFailed
     running,    // child up (a restart request may be pending)
@@ -94,14 +87,35 @@ class Supervisor {
 public:
     explicit Supervisor(Config config);
 
+    // Kills and spawns come first in what it returns, log lines last (each kind in order): the
+    // lines are for people, a child is waiting on the rest.
     Actions handle(const Event& event, Time now);
 
-    Phase phase() const { return m_phase; }
-    int child_pid() const { return m_child_pid; }
-    bool restart_pending() const { return m_restart_pending; }
-    bool stop_requested() const { return m_stop_requested; }
-    int stop_signal() const { return m_stop_signal; }
-    bool crash_budget_spent() const { return m_budget_spent; }
+    // Where each signal goes (kind, signal after --rewrite, target), from the Config alone.
+    const ForwardingTable& forwarding() const { return m_forwarding; }
+    // The kill for signo if it is a plain forward and a child runs, else nullopt. The shell's
+    // fast path sends it the moment it reads the signal and then dispatches
+    // SignalReceived{signo, kill->signo, kill->pid}; on(SignalReceived) asks the same question,
+    // so the rule exists once.
+    std::optional<Kill> direct_kill(int signo) const {
+        const SignalRoute route = m_forwarding[signo];
+        const int pid = child_pid();
+        if (route.kind != SignalKind::forward || pid == 0) return std::nullopt;
+        return Kill{route.send, pid, route.target};
+    }
+    // The child the ready and live checks follow: the running child, 0 when there is none.
+    int checked_pid() const;
+    // state.json's last_stop_reason: the stop signal, "crash budget spent" or "child exited";
+    // nullopt while no stop is under way and clawinit has not exited.
+    std::optional<std::string> stop_reason() const;
+
+    // Views of the state (below): each is worked out from the current alternative alone.
+    Phase phase() const { return static_cast<Phase>(m_state.index()); }
+    int child_pid() const;  // 0 while there is no child
+    bool restart_pending() const;
+    bool stop_requested() const;
+    int stop_signal() const;  // as received; 0 without a stop
+    bool crash_budget_spent() const;
     const Stats& stats() const { return m_stats; }
     // Restarts of either kind, for /status and state.json.
     std::uint64_t restarts() const { return m_stats.restarts_signal + m_stats.restarts_crash; }
@@ -115,11 +129,62 @@ public:
     // restart or backoff is under way; nullopt for a ready, live child.
     Status status() const;
     std::optional<std::string> reason() const;
-    // The current child has been ready since its spawn (a drain delay only protects endpoints
-    // that could point at it).
-    bool ready_since_spawn() const { return m_ready_since_spawn; }
 
 private:
+    // ---- the state: one alternative per Phase (same order), each with what that phase needs.
+    // What outlives a phase is below it: the crash history, the live-check count (a hung child
+    // that crashed keeps /health 503 until its successor starts), the counters.
+    struct Child {
+        int pid{0};
+        Time started_at{};
+        bool respawned{false};          // replaces an earlier child: "restarting" until ready
+        bool check_passing{false};      // its ready check now (true without one)
+        bool ready_since_spawn{false};  // its ready check has passed (or there is none)
+        bool live_since_spawn{false};   // it has passed a live check
+        std::string not_ready_detail;
+    };
+    struct Stop {
+        int signal{0};  // as received
+        Time started{};
+        int sent{0};               // as forwarded (after --rewrite); 0: not (yet)
+        bool won_restart{false};   // it arrived while a restart request was pending
+    };
+    struct Starting { bool restart{false}; };  // Spawn issued; restart: it answers one
+    struct Running {
+        Child child;
+        std::optional<Time> restart_deadline;  // a restart request is pending until then
+    };
+    struct Backoff { bool spawn_retry{false}; };  // the respawn retries a failed spawn
+    struct Draining { Child child; Stop stop; };  // not ready; the stop goes out at the deadline
+    struct Stopping {
+        std::optional<Child> child;  // none when the stop came before the spawn finished
+        Stop stop;
+        Time grace_deadline{};
+        bool killed{false};  // the grace ran out: SIGKILL has gone out
+    };
+    struct Finishing {  // the child is gone; waiting for every descendant
+        int code{0};
+        std::optional<Stop> stop;
+        std::optional<Time> grace_deadline;
+        bool killed{false};
+        bool budget_spent{false};  // --max-restarts within --restart-window was exceeded
+    };
+    struct Exited { std::optional<Stop> stop; bool budget_spent{false}; };
+    using State = std::variant<Starting, Running, Backoff, Draining, Stopping, Finishing, Exited>;
+    template <Phase P, typename S>
+    static constexpr bool k_is =
+        std::is_same_v<std::variant_alternative_t<std::size_t(P), State>, S>;
+    static_assert(k_is<Phase::starting, Starting> && k_is<Phase::running, Running> &&
+                      k_is<Phase::backoff, Backoff> && k_is<Phase::draining, Draining> &&
+                      k_is<Phase::stopping, Stopping> && k_is<Phase::finishing, Finishing> &&
+                      k_is<Phase::exited, Exited> && std::variant_size_v<State> == 7,
+                  "phase() is the index of the state's alternative");
+
+    const Child* child() const;
+    Child* child() { return const_cast<Child*>(std::as_const(*this).child()); }
+    const Stop* stop() const;  // the stop under way or done, if any
+
+
     void on(const Start&, Time now, Actions& out);
     void on(const Spawned& event, Time now, Actions& out);
     void on(const SpawnFailed& event, Time now, Actions& out);
@@ -130,13 +195,18 @@ private:
     void on(const CheckResult& event, Time now, Actions& out);
 
     void begin_stop(int signo, Time now, Actions& out);
-    void forward_stop(Time now, Actions& out);
+    void forward_stop(std::optional<Child> child, Stop stop, Time now, Actions& out);
     void request_restart(int signo, Time now, Actions& out);
     int stop_exit_code(int code, Actions& out) const;
-    void after_crash(int code, Time now, Actions& out);
-    void back_off(int code, Time now, Actions& out);  // restart after a delay, within the budget
-    void enter_finishing(int code, Time now, Actions& out);
-    void spawn(Actions& out);
+    // started_at: the ended child's spawn, nullopt when no child ran (a failed spawn).
+    void after_crash(int code, std::optional<Time> started_at, Time now, Actions& out);
+    // Restart after a delay, within the budget; spawn_retry: the respawn retries a failed spawn.
+    void back_off(int code, std::optional<Time> started_at, bool spawn_retry, Time now,
+                  Actions& out);
+    // new_stop: a stop that begins as the child is already gone (during the backoff).
+    void enter_finishing(int code, Time now, Actions& out, bool budget_spent = false,
+                         std::optional<Stop> new_stop = std::nullopt);
+    void spawn(bool restart, Actions& out);
     void forward(int signo, Time now, Actions& out);
     void drop(int signo, DropReason reason, Time now, Actions& out);
     DropReason no_child_reason() const;
@@ -146,41 +216,20 @@ private:
     void arm(Time deadline, Actions& out);
     void disarm(Actions& out);
 
-    bool is_restart_signal(int signo) const;
     bool is_restart_code(int code) const;
-    int rewritten(int signo) const;
-    Target child_target() const;
 
     Config m_config;
-    Phase m_phase{Phase::starting};
-    int m_child_pid{0};
-    std::optional<Time> m_child_started_at;
-    std::optional<Time> m_deadline;
-    bool m_restart_pending{false};
-    Time m_restart_deadline{};
-    bool m_restarting{false};  // the current Spawn answers a restart request
-    bool m_spawn_retry{false};  // the backoff retries a spawn that failed: no new restart
-    bool m_stop_requested{false};
-    int m_stop_signal{0};
-    Time m_stop_started{};
-    std::optional<Time> m_grace_deadline;  // set once a stop or the final cleanup starts
-    bool m_killed{false};        // SIGKILL has gone out: the grace is spent
-    bool m_budget_spent{false};  // --max-restarts within --restart-window was exceeded
-    int m_final_code{0};
+    ForwardingTable m_forwarding;
+    State m_state{Starting{}};
+    std::optional<Time> m_deadline;  // of the last ArmTimer, until it fires or is cancelled
+    // Outlives phases:
     int m_consecutive_crashes{0};
     std::deque<Time> m_crash_restarts;  // when crash restarts were decided, within the window
-    bool m_check_passing{false};  // the current child's ready check (true without one)
-    bool m_started{false};
-    int m_live_failures{0};
-    bool m_ready_since_spawn{false};  // the current child's ready check passed (or none)
-    bool m_live_since_spawn{false};   // the current child passed a live check
-    bool m_respawned{false};          // the current child replaces an earlier one
-    int m_stop_sent{0};               // the stop signal as forwarded (after --rewrite), 0: none yet
-    bool m_stop_won_restart{false};   // a stop arrived while a restart request was pending
+    bool m_started{false};              // a child has been ready once (/startup)
+    int m_live_failures{0};             // live checks failed in a row (reset by a spawn)
+    std::string m_live_detail;          // what the last failed live check said
     struct DropLog { Time last; std::uint64_t unlogged{0}; };
     std::map<std::pair<int, DropReason>, DropLog> m_drop_log;
-    std::string m_not_ready_detail;
-    std::string m_live_detail;
     Stats m_stats;
 };
 

@@ -40,9 +40,6 @@ Runtime::Runtime(const Config& config, sigset_t child_mask, std::optional<UserId
     m_spawn.fd_limit = raise_fd_limit();
     prepare_spawning();
     m_spawn.terminal = detect_terminal();  // `docker run -it`: the child gets the foreground
-    for (int signo = 1; signo < NSIG; ++signo)
-        m_direct[static_cast<std::size_t>(signo)] = direct_forward(config, signo);
-    m_direct_target = config.kill_scope == KillScope::group ? Target::group : Target::child;
     // Everything that can fail here fails before the spawn: a taken probe port is exit 2.
     if (const auto& address = config.probe_listen.address())
         m_probe = std::make_unique<ProbeServer>(m_io, *address, [this] { return snapshot(); });
@@ -107,14 +104,9 @@ void Runtime::dispatch(Event event) {
     while (!m_queue.empty() && !m_exit_code) {
         Event next = std::move(m_queue.front());
         m_queue.pop_front();
-        const Actions actions = m_supervisor.handle(next, Clock::now());
-        // Kills and spawns first: the log lines are for people, a child is waiting on the
-        // rest (a restart wrote two lines before its fork). Order within each kind is kept,
-        // and the lines still come out before anything the next event logs.
-        for (const Action& action : actions)
-            if (!std::holds_alternative<Log>(action)) execute(action);
-        for (const Action& action : actions)
-            if (std::holds_alternative<Log>(action)) execute(action);
+        // In the order given (kills and spawns, then log lines); the lines still come out
+        // before anything the next event logs, which waits in the queue.
+        for (const Action& action : m_supervisor.handle(next, Clock::now())) execute(action);
         if (m_queue.empty() && m_supervisor.phase() == Phase::finishing) reap();
     }
     m_dispatching = false;
@@ -154,23 +146,25 @@ void Runtime::execute(const Action& action) {
 }
 
 void Runtime::send_kill(const Kill& kill) {
-    if (kill.target == Target::descendants) {
-        // waitpid() said ECHILD and nothing was spawned since: no child means no descendant
-        // (an orphan comes to us only from below us), so the /proc walk would find nobody.
-        if (!m_childless) signal_descendants(kill.signo);
+    // Which calls and which fallback: core/forwarding.hpp.
+    switch (kill_call(kill, m_childless)) {
+        case KillCall::none: return;
+        case KillCall::walk_descendants: signal_descendants(kill.signo); return;
+        case KillCall::process: break;
+    }
+    std::optional<Kill> attempt = kill;
+    while (::kill(kill_argument(*attempt), attempt->signo) != 0) {
+        const int error = errno;
+        if (const std::optional<Kill> next = kill_fallback(*attempt, error)) {
+            attempt = next;
+            continue;
+        }
+        if (kill_failure_is_news(error))
+            log_line(LogLevel::warn,
+                     fmt::format("kill({}, {}) failed: {}", kill_argument(*attempt),
+                                 signal_name(attempt->signo), std::strerror(error)));
         return;
     }
-    const pid_t target = kill.target == Target::group ? -kill.pid : kill.pid;
-    int rc = ::kill(target, kill.signo);
-    if (rc != 0 && errno == ESRCH && kill.target == Target::group) {
-        // The child left its process group (its own setsid/setpgid): reach it directly
-        // rather than not at all.
-        rc = ::kill(kill.pid, kill.signo);
-    }
-    // ESRCH: it exited a moment ago; its SIGCHLD is already on the way.
-    if (rc != 0 && errno != ESRCH)
-        log_line(LogLevel::warn, fmt::format("kill({}, {}) failed: {}", target,
-                                             signal_name(kill.signo), std::strerror(errno)));
 }
 
 void Runtime::do_read_signals() {
@@ -202,18 +196,16 @@ void Runtime::take_signals() {
                                  signal_name(signo), m_self_signals));
             continue;
         }
-        if (signo == SIGCHLD) {
+        if (m_supervisor.forwarding()[signo].kind == SignalKind::reap) {
             child_changed = true;
             continue;
         }
         // A plain forward goes out before anything else runs: the Supervisor's bookkeeping
         // (counters, the formatted log line) is cold code after an idle spell and the child
         // need not wait for it. Signals are still handled one by one, in arrival order.
-        const int pid = m_supervisor.child_pid();
-        const int direct = m_direct[static_cast<std::size_t>(signo)];
-        if (direct != 0 && pid != 0) {
-            send_kill(Kill{direct, pid, m_direct_target});
-            dispatch(SignalReceived{signo, direct, pid});
+        if (const std::optional<Kill> kill = m_supervisor.direct_kill(signo)) {
+            send_kill(*kill);
+            dispatch(SignalReceived{signo, kill->signo, kill->pid});
         } else {
             dispatch(SignalReceived{signo});
         }
@@ -256,8 +248,7 @@ void Runtime::reap() {
 }
 
 void Runtime::follow_child() {
-    const bool running = m_supervisor.phase() == Phase::running;
-    const int pid = running ? m_supervisor.child_pid() : 0;
+    const int pid = m_supervisor.checked_pid();
     if (pid == m_checked_pid) return;
     m_checked_pid = pid;
     for (Check* check : {m_ready_check.get(), m_live_check.get()}) {
@@ -330,11 +321,8 @@ void Runtime::save_now() {
         m_state.last_restart_at = now;
     }
     if (stats.last_exit) m_state.last_exit = stats.last_exit;
-    if (m_supervisor.phase() == Phase::exited || m_supervisor.stop_requested()) {
-        m_state.last_stop_reason = m_supervisor.stop_requested()
-                                       ? signal_name(m_supervisor.stop_signal())
-                                       : m_supervisor.crash_budget_spent() ? "crash budget spent"
-                                                                           : "child exited";
+    if (std::optional<std::string> reason = m_supervisor.stop_reason()) {
+        m_state.last_stop_reason = std::move(*reason);
         if (stats.last_stop_duration)
             m_state.last_stop_seconds = std::chrono::duration<double>(*stats.last_stop_duration).count();
         m_state.last_stop_killed = stats.last_stop_killed;

@@ -1,6 +1,9 @@
 // The thin shell around the Supervisor: one thread, one io_context. It turns the signalfd,
 // the one deadline timer and waitpid() into events, and carries out the actions the
-// Supervisor returns (spawn, kill, arm timer, exit). No decision is made here.
+// Supervisor returns (spawn, kill, arm timer, exit). No decision is made here: where a signal
+// goes is the Supervisor's forwarding table (core/forwarding.hpp), which the fast path in
+// take_signals() only indexes, and how a Kill is carried out (fallbacks included) is
+// core/forwarding.hpp's too.
 #pragma once
 
 #include <signal.h>
@@ -67,8 +70,6 @@ private:
     boost::asio::posix::stream_descriptor m_signals;
     boost::asio::steady_timer m_timer;
     Supervisor m_supervisor;
-    std::array<int, NSIG> m_direct{};  // direct_forward() for every signal number
-    Target m_direct_target{Target::group};
     SpawnSpec m_spawn;
     std::deque<Event> m_queue;
     bool m_dispatching{false};

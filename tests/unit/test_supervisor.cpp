@@ -7,48 +7,11 @@
 #include <sys/wait.h>
 
 #include "core/supervisor.hpp"
+#include "test_supervisor.hpp"
 
 using namespace clawinit;
+using namespace clawinit::test;
 using namespace std::chrono_literals;
-
-namespace {
-
-int exited(int code) { return (code & 0xff) << 8; }  // wait status of exit(code)
-int killed_by(int signo) { return signo & 0x7f; }     // wait status of death by signal
-
-template <typename A>
-std::vector<A> all_of(const Actions& actions) {
-    std::vector<A> found;
-    for (const auto& action : actions)
-        if (auto* a = std::get_if<A>(&action)) found.push_back(*a);
-    return found;
-}
-
-template <typename A>
-bool has(const Actions& actions) { return !all_of<A>(actions).empty(); }
-
-// A Supervisor with a running child and a clock the test moves by hand.
-struct Harness {
-    explicit Harness(Config c = {}) : config(with_command(std::move(c))), sup(config) {}
-
-    static Config with_command(Config c) {
-        if (c.command.empty()) c.command = {"gateway", "--port", "8888"};
-        return c;
-    }
-    Actions send(const Event& event) { return sup.handle(event, now); }
-    Actions start(int pid = 100) {
-        auto a = send(Start{});
-        REQUIRE(has<Spawn>(a));
-        return send(Spawned{pid});
-    }
-    void advance(Duration d) { now += d; }
-
-    Config config;
-    Supervisor sup;
-    Time now{Time{} + 1000s};
-};
-
-}  // namespace
 
 TEST_CASE("start spawns the child and runs it") {
     Harness h;
@@ -429,18 +392,6 @@ TEST_CASE("rewrite translates before forwarding; 0 drops") {
     auto a = h.send(SignalReceived{SIGTERM});
     CHECK(all_of<Kill>(a).at(0).signo == SIGQUIT);
     CHECK(h.sup.phase() == Phase::stopping);  // still a stop: classified before the rewrite
-}
-
-TEST_CASE("direct forward: plain signals go straight to the child, decisions do not") {
-    Config c;
-    c.rewrite = {{SIGHUP, 0}, {SIGWINCH, SIGUSR2}, {SIGTERM, SIGQUIT}};
-    c.restart_signals = {SIGUSR1};
-    for (int signo : {SIGUSR2, SIGALRM, SIGCONT, SIGTSTP, SIGRTMIN, SIGRTMAX})
-        CHECK(direct_forward(c, signo) == signo);
-    CHECK(direct_forward(c, SIGWINCH) == SIGUSR2);  // rewritten as the loop would
-    // Stop and restart signals, SIGCHLD and a rewrite to nothing are the Supervisor's.
-    for (int signo : {SIGTERM, SIGINT, SIGQUIT, SIGUSR1, SIGCHLD, SIGHUP})
-        CHECK(direct_forward(c, signo) == 0);
 }
 
 TEST_CASE("a signal the shell already sent is counted and logged, never sent twice") {
