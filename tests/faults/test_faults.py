@@ -58,6 +58,15 @@ def blocked_mask(pid):
     return 0
 
 
+def pending_signal(pid, signo):
+    """signo waits at the process (ShdPnd) or its thread (SigPnd): not yet read by clawinit."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(("ShdPnd:", "SigPnd:")) and int(line.split()[1], 16) >> (signo - 1) & 1:
+                return True
+    return False
+
+
 def probe_up(port):
     try:
         return get(port, "/health")[0] == 200
@@ -150,22 +159,29 @@ class SignalStorms(FaultTest):
                 kids = children_of(run.pid)
                 samples.append(len(kids))
                 seen.update(kids)
-        sampler = threading.Thread(target=sample)
+        sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
         began = time.monotonic()
         try:
             for _ in range(1000):
                 run.signal(signal.SIGUSR1)
                 time.sleep(0.001)
-        finally:
             sent_in = time.monotonic() - began
             wait_for(lambda: self.current_child_started(run), what="a child up after the storm")
+        finally:
+            # Always, or a failed wait above leaves the sampler spinning and the suite hung.
             sampling.set()
             sampler.join()
         self.assertLessEqual(max(samples), 1, "two children at once during the storm")
         print(f"\n  {len(samples)} samples of clawinit's children, {len(seen)} distinct",
               file=sys.stderr)
-        wait_for(lambda: self.current_child_started(run), what="a child up after the storm")
+        # Settled means the last SIGUSR1 has been read (none pending at clawinit: read from
+        # its signalfd means handled) and the restart it asked for is over; a child that has
+        # started while one more USR1 waited would be restarted under the SIGTERM below.
+        wait_for(lambda: not pending_signal(run.pid, signal.SIGUSR1),
+                 what="the last SIGUSR1 read by clawinit")
+        wait_for(lambda: json.loads(get(port, "/status")[1])["status"] != "restarting" and
+                 self.current_child_started(run), what="a child up after the storm")
         self.assert_settled(run, fds, "settled after 1000 restart signals")
         # Children killed before they could log count too: the spawns are in clawinit's log.
         starts = run.stderr().count("spawned pid=")
