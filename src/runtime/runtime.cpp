@@ -137,7 +137,7 @@ void Runtime::execute(const Action& action) {
             } else if constexpr (std::is_same_v<A, Exit>) {
                 m_exit_code = a.code;
             } else if constexpr (std::is_same_v<A, Log>) {
-                log_line(a.level, a.message);
+                log_event(a.level, a.event, a.message, a.fields);
             } else if constexpr (std::is_same_v<A, SaveState>) {
                 request_save();
             }
