@@ -45,6 +45,13 @@ void log(Actions& out, LogLevel level, std::string_view event, std::string messa
     out.emplace_back(Log{level, std::move(message), event, std::move(fields)});
 }
 
+void log_spawned(Actions& out, int pid, const std::vector<std::string>& command, bool restart) {
+    const std::string line = command_line(command);
+    log(out, LogLevel::info, "spawned",
+        fmt::format("spawned pid={} command=\"{}\"{}", pid, line, restart ? " (restart)" : ""),
+        {{LogKey::pid, pid}, {LogKey::command, line}, {LogKey::restart, restart}});
+}
+
 std::string_view drop_explanation(DropReason reason) {
     switch (reason) {
         case DropReason::rewritten: return "--rewrite maps it to nothing";
@@ -88,12 +95,7 @@ void Supervisor::on(const Spawned& event, Time now, Actions& out) {
     } else if (auto* stopping = std::get_if<Stopping>(&m_state); stopping && !stopping->child) {
         // The stop came before the spawn finished (only a test can get here: the shell hands
         // over Spawned before anything else): the new child gets the stop at once.
-        log(out, LogLevel::info, "spawned",
-            fmt::format("spawned pid={} command=\"{}\"", event.pid,
-                        command_line(m_config.command)),
-            {{LogKey::pid, event.pid},
-             {LogKey::command, command_line(m_config.command)},
-             {LogKey::restart, false}});
+        log_spawned(out, event.pid, m_config.command, false);
         stopping->child = std::move(child);
         forward(stopping->stop.signal, now, out);
         stopping->stop.sent = m_forwarding[stopping->stop.signal].send;
@@ -105,12 +107,7 @@ void Supervisor::on(const Spawned& event, Time now, Actions& out) {
     if (child.check_passing) m_started = true;
     m_live_failures = 0;
     m_state = Running{std::move(child), std::nullopt};
-    log(out, LogLevel::info, "spawned",
-        fmt::format("spawned pid={} command=\"{}\"{}", event.pid, command_line(m_config.command),
-                    restart ? " (restart)" : ""),
-        {{LogKey::pid, event.pid},
-         {LogKey::command, command_line(m_config.command)},
-         {LogKey::restart, restart}});
+    log_spawned(out, event.pid, m_config.command, restart);
     out.emplace_back(SaveState{});
 }
 
