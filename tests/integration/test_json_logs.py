@@ -1,6 +1,8 @@
 """--log-format json: every stderr line is a JSON object whose facts are fields a log shipper
 can index (event, pid, signal, exit_code, duration_ms...), not only words inside "msg"."""
+import shutil
 import signal
+import tempfile
 import unittest
 
 from harness import ClawinitTest, wait_for
@@ -73,8 +75,11 @@ class JsonLogFields(ClawinitTest):
         self.assertEqual(stopped["signal"], "SIGTERM")
 
     def test_a_crash_carries_its_code_and_budget(self):
+        state_dir = tempfile.mkdtemp(prefix="clawinit-json-")
+        self.addCleanup(shutil.rmtree, state_dir, True)
         run = self.run_clawinit(FAST + ["--on-crash", "always", "--max-restarts", "1",
-                                        "--backoff", "10ms"], self.child("exit", "3"))
+                                        "--backoff", "10ms", "--state-dir", state_dir],
+                                self.child("exit", "3"))
         self.assertExit(run, 3)
         by_event = {}
         for line in self.json_lines(run.stderr()):
@@ -89,6 +94,7 @@ class JsonLogFields(ClawinitTest):
         self.assertEqual(giving_up["restarts"], 1)
         self.assertIsInstance(giving_up["window_ms"], int)
         self.assertEqual(by_event["exiting"][0]["exit_code"], 3)
+        self.assertEqual(by_event["boot"][0]["count"], 1)  # a line of the shell, not the core
 
 
 if __name__ == "__main__":
