@@ -51,15 +51,18 @@ std::string parent_marker(int own_pid) { return fmt::format("{}={}", k_parent_va
 
 int exec_in_place(const Config& config) {
     const std::string& name = config.command.front();
-    log_line(LogLevel::info,
-             fmt::format("parent pid {} is clawinit: running '{}' in place, supervised by it (this "
-                         "clawinit's options other than --env and --user do not apply)",
-                         ::getppid(), name));
+    log_event(LogLevel::info, "nested",
+              fmt::format("parent pid {} is clawinit: running '{}' in place, supervised by it "
+                          "(this clawinit's options other than --env and --user do not apply)",
+                          ::getppid(), name),
+              {{LogKey::pid, ::getppid()}, {LogKey::command, name}});
     if (!config.user.empty()) {
         const UserIds ids = resolve_user(config.user);
         const SpawnOutcome outcome = switch_user(ids);
         if (outcome.error) {
-            log_line(LogLevel::error, user_switch_failure(config.user, ids, outcome));
+            const std::string failure = user_switch_failure(config.user, ids, outcome);
+            log_event(LogLevel::error, "spawn_failed", failure,
+                      {{LogKey::command, name}, {LogKey::reason, failure}});
             return exec_failure_exit_code(outcome.error);
         }
     }
@@ -76,7 +79,9 @@ int exec_in_place(const Config& config) {
         ::execve(executable.c_str(), argv.data(), envp.data());
         error = errno;
     }
-    log_line(LogLevel::error, fmt::format("cannot run '{}': {}", name, std::strerror(error)));
+    log_event(LogLevel::error, "spawn_failed",
+              fmt::format("cannot run '{}': {}", name, std::strerror(error)),
+              {{LogKey::command, name}, {LogKey::reason, std::strerror(error)}});
     return exec_failure_exit_code(error);
 }
 

@@ -4,8 +4,10 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <string>
 #include <system_error>
@@ -61,9 +63,11 @@ Environment current_environment() {
 // kill: a plain kill() to ourselves reads as SI_USER from our own pid, which the signal loop
 // takes for a signal clawinit caused (a SIGPIPE of its own write) and keeps from the child.
 void queue_parent_death(int signal, pid_t parent_at_start) {
-    log_line(LogLevel::warn, fmt::format("parent pid {} exited before --pdeath-signal was set up: "
-                                         "acting as if {} arrived",
-                                         parent_at_start, signal_name(signal)));
+    log_event(LogLevel::warn, "parent_gone",
+              fmt::format("parent pid {} exited before --pdeath-signal was set up: acting as if "
+                          "{} arrived",
+                          parent_at_start, signal_name(signal)),
+              {{LogKey::pid, parent_at_start}, {LogKey::signal, signal_name(signal)}});
     ::sigqueue(::getpid(), signal, sigval{});
 }
 
@@ -76,14 +80,19 @@ int supervise(const Config& given, pid_t parent_at_start) {
     if (nested_under_clawinit(std::getenv(k_parent_variable), ::getppid())) return exec_in_place(given);
     Config config = given;
     config.env.push_back(parent_marker(::getpid()));
-    for (const std::string& warning : config_warnings(config)) log_line(LogLevel::warn, warning);
+    for (const std::string& warning : config_warnings(config))
+        log_event(LogLevel::warn, "config_warning", warning, {{LogKey::detail, warning}});
     if (::getpid() != 1) {
         // Not PID 1 (docker run without --init, a shared PID namespace, a plain host): become a
         // subreaper so orphans still come to us instead of to the real init.
         if (::prctl(PR_SET_CHILD_SUBREAPER, 1) != 0)
-            log_line(LogLevel::warn, "prctl(PR_SET_CHILD_SUBREAPER) failed: orphans will not be reaped here");
+            log_event(LogLevel::warn, "subreaper_failed",
+                      "prctl(PR_SET_CHILD_SUBREAPER) failed: orphans will not be reaped here",
+                      {{LogKey::reason, std::strerror(errno)}});
         else
-            log_line(LogLevel::debug, fmt::format("not PID 1 (pid {}): running as child subreaper", ::getpid()));
+            log_event(LogLevel::debug, "subreaper",
+                      fmt::format("not PID 1 (pid {}): running as child subreaper", ::getpid()),
+                      {{LogKey::pid, ::getpid()}});
     }
     // Blocked first, so a parent death signal that comes at once is queued, not fatal.
     const sigset_t child_mask = block_signals();

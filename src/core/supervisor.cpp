@@ -40,8 +40,16 @@ std::string command_line(const std::vector<std::string>& command) {
     return line;
 }
 
-void log(Actions& out, LogLevel level, std::string message) {
-    out.emplace_back(Log{level, std::move(message)});
+void log(Actions& out, LogLevel level, std::string_view event, std::string message,
+         std::vector<LogField> fields) {
+    out.emplace_back(Log{level, std::move(message), event, std::move(fields)});
+}
+
+void log_spawned(Actions& out, int pid, const std::vector<std::string>& command, bool restart) {
+    const std::string line = command_line(command);
+    log(out, LogLevel::info, "spawned",
+        fmt::format("spawned pid={} command=\"{}\"{}", pid, line, restart ? " (restart)" : ""),
+        {{LogKey::pid, pid}, {LogKey::command, line}, {LogKey::restart, restart}});
 }
 
 std::string_view drop_explanation(DropReason reason) {
@@ -87,9 +95,7 @@ void Supervisor::on(const Spawned& event, Time now, Actions& out) {
     } else if (auto* stopping = std::get_if<Stopping>(&m_state); stopping && !stopping->child) {
         // The stop came before the spawn finished (only a test can get here: the shell hands
         // over Spawned before anything else): the new child gets the stop at once.
-        log(out, LogLevel::info,
-            fmt::format("spawned pid={} command=\"{}\"", event.pid,
-                        command_line(m_config.command)));
+        log_spawned(out, event.pid, m_config.command, false);
         stopping->child = std::move(child);
         forward(stopping->stop.signal, now, out);
         stopping->stop.sent = m_forwarding[stopping->stop.signal].send;
@@ -101,9 +107,7 @@ void Supervisor::on(const Spawned& event, Time now, Actions& out) {
     if (child.check_passing) m_started = true;
     m_live_failures = 0;
     m_state = Running{std::move(child), std::nullopt};
-    log(out, LogLevel::info,
-        fmt::format("spawned pid={} command=\"{}\"{}", event.pid, command_line(m_config.command),
-                    restart ? " (restart)" : ""));
+    log_spawned(out, event.pid, m_config.command, restart);
     out.emplace_back(SaveState{});
 }
 
@@ -114,15 +118,22 @@ void Supervisor::on(const SpawnFailed& event, Time now, Actions& out) {
     if (is_transient_spawn_error(event.error)) {
         // Out of descriptors, processes or memory: clawinit's own shortage, not the command's
         // fault, and it passes. Retried like a crash (backoff, budget), whatever --on-crash.
-        log(out, LogLevel::error,
-            fmt::format("cannot start '{}' now: {}; retrying", what, std::strerror(event.error)));
+        log(out, LogLevel::error, "spawn_failed",
+            fmt::format("cannot start '{}' now: {}; retrying", what, std::strerror(event.error)),
+            {{LogKey::command, command_line(m_config.command)},
+             {LogKey::reason, std::strerror(event.error)},
+             {LogKey::restart, true}});
         // No child ran: the backoff keeps doubling.
         back_off(exec_failure_exit_code(event.error), std::nullopt, true, now, out);
         return;
     }
-    log(out, LogLevel::error, event.reason.empty()
-                                  ? fmt::format("cannot run '{}': {}", what, std::strerror(event.error))
-                                  : event.reason);
+    log(out, LogLevel::error, "spawn_failed",
+        event.reason.empty() ? fmt::format("cannot run '{}': {}", what, std::strerror(event.error))
+                             : event.reason,
+        {{LogKey::command, command_line(m_config.command)},
+         {LogKey::reason, event.reason.empty() ? std::string(std::strerror(event.error))
+                                               : event.reason},
+         {LogKey::restart, false}});
     enter_finishing(exec_failure_exit_code(event.error), now, out);
 }
 
@@ -167,8 +178,9 @@ void Supervisor::on(const ChildExited& event, Time now, Actions& out) {
     const bool restart_requested = running.restart_deadline && now <= *running.restart_deadline;
     if (restart_requested && is_restart_code(code)) {
         ++m_stats.restarts_signal;
-        log(out, LogLevel::info,
-            fmt::format("restarting: restart signal answered with exit code {}", code));
+        log(out, LogLevel::info, "restarting",
+            fmt::format("restarting: restart signal answered with exit code {}", code),
+            {{LogKey::exit_code, code}});
         disarm(out);
         spawn(true, out);
         return;
@@ -183,10 +195,12 @@ void Supervisor::on(const TimerFired&, Time now, Actions& out) {
     if (auto* running = std::get_if<Running>(&m_state)) {
         if (running->restart_deadline) {
             running->restart_deadline.reset();
-            log(out, LogLevel::warn,
+            log(out, LogLevel::warn, "restart_expired",
                 fmt::format("restart request expired: child pid={} did not exit within {}",
                             running->child.pid,
-                            format_duration(m_config.effective_restart_timeout())));
+                            format_duration(m_config.effective_restart_timeout())),
+                {{LogKey::pid, running->child.pid},
+                 {LogKey::timeout_ms, m_config.effective_restart_timeout()}});
         }
     } else if (auto* draining = std::get_if<Draining>(&m_state)) {
         forward_stop(std::move(draining->child), draining->stop, now, out);
@@ -201,11 +215,15 @@ void Supervisor::on(const TimerFired&, Time now, Actions& out) {
         if (auto* stopping = std::get_if<Stopping>(&m_state)) stopping->killed = true;
         if (auto* finishing = std::get_if<Finishing>(&m_state)) finishing->killed = true;
         const int pid = child_pid();
-        log(out, LogLevel::warn,
+        std::vector<LogField> fields{{LogKey::timeout_ms, m_config.grace},
+                                     {LogKey::signal, "SIGKILL"}};
+        if (pid) fields.emplace_back(LogKey::pid, pid);
+        log(out, LogLevel::warn, "grace_expired",
             fmt::format("grace period {} expired: sending SIGKILL to {}",
                         format_duration(m_config.grace),
                         pid ? fmt::format("child pid={} and every other process", pid)
-                            : std::string("every remaining process")));
+                            : std::string("every remaining process")),
+            std::move(fields));
         if (pid) out.emplace_back(Kill{SIGKILL, pid, m_forwarding.child_target()});
         out.emplace_back(Kill{SIGKILL, 0, Target::descendants});
     }
@@ -222,11 +240,16 @@ void Supervisor::on(const ChildrenGone&, Time now, Actions& out) {
         const auto took = std::chrono::duration_cast<Duration>(now - done.stop->started);
         m_stats.last_stop_duration = took;
         m_stats.last_stop_killed = done.killed;
-        log(out, LogLevel::info,
+        log(out, LogLevel::info, "stopped",
             fmt::format("stopped in {}ms{}; exiting with code {}", took.count(),
-                        done.killed ? " (SIGKILL was needed)" : "", code));
+                        done.killed ? " (SIGKILL was needed)" : "", code),
+            {{LogKey::duration_ms, took},
+             {LogKey::killed, done.killed},
+             {LogKey::exit_code, code},
+             {LogKey::signal, signal_name(done.stop->signal)}});
     } else {
-        log(out, LogLevel::info, fmt::format("exiting with code {}", code));
+        log(out, LogLevel::info, "exiting", fmt::format("exiting with code {}", code),
+            {{LogKey::exit_code, code}});
     }
     out.emplace_back(SaveState{});
     out.emplace_back(Exit{code});
@@ -239,11 +262,16 @@ void Supervisor::on(const CheckResult& event, Time now, Actions& out) {
                      current != Phase::stopping))
         return;  // a result about a child that is gone
     if (event.check == CheckKindOf::ready) {
-        if (event.pass != checked->check_passing)
+        if (event.pass != checked->check_passing) {
+            std::vector<LogField> fields{{LogKey::pid, checked->pid}};
+            if (!event.pass) fields.emplace_back(LogKey::detail, event.detail);
             log(out, event.pass ? LogLevel::info : LogLevel::warn,
+                event.pass ? "ready" : "not_ready",
                 event.pass
                     ? fmt::format("child pid={} is ready", checked->pid)
-                    : fmt::format("child pid={} is not ready: {}", checked->pid, event.detail));
+                    : fmt::format("child pid={} is not ready: {}", checked->pid, event.detail),
+                std::move(fields));
+        }
         checked->check_passing = event.pass;
         checked->not_ready_detail = event.pass ? "" : event.detail;
         if (event.pass) checked->ready_since_spawn = true;
@@ -255,7 +283,9 @@ void Supervisor::on(const CheckResult& event, Time now, Actions& out) {
     }
     if (event.pass) {
         if (m_live_failures >= m_config.live_failures)
-            log(out, LogLevel::info, fmt::format("child pid={} is live again", checked->pid));
+            log(out, LogLevel::info, "live_again",
+                fmt::format("child pid={} is live again", checked->pid),
+                {{LogKey::pid, checked->pid}});
         m_live_failures = 0;
         checked->live_since_spawn = true;
         return;
@@ -263,9 +293,12 @@ void Supervisor::on(const CheckResult& event, Time now, Actions& out) {
     m_live_detail = event.detail;
     if (!live_checks_count(now)) return;
     if (++m_live_failures == m_config.live_failures)
-        log(out, LogLevel::warn,
+        log(out, LogLevel::warn, "live_check_failed",
             fmt::format("child pid={} failed {} live checks in a row ({}): /health now answers 503",
-                        checked->pid, m_live_failures, event.detail));
+                        checked->pid, m_live_failures, event.detail),
+            {{LogKey::pid, checked->pid},
+             {LogKey::count, m_live_failures},
+             {LogKey::detail, event.detail}});
 }
 
 // ---- views of the state -------------------------------------------------------------------
@@ -397,19 +430,23 @@ void Supervisor::begin_stop(int signo, Time now, Actions& out) {
                 ready_since_spawn = running->child.ready_since_spawn;
                 current = std::move(running->child);
             }
-            log(out, LogLevel::info,
-                fmt::format("Graceful shutdown initiated ({})", signal_name(signo)));
+            log(out, LogLevel::info, "stopping",
+                fmt::format("Graceful shutdown initiated ({})", signal_name(signo)),
+                {{LogKey::signal, signal_name(signo)}});
             out.emplace_back(SaveState{});
             if (m_config.drain_delay.count() > 0 && !ready_since_spawn) {
                 // No endpoint can point at a child that has not been ready: nothing to drain.
-                log(out, LogLevel::info,
-                    fmt::format("no drain delay: the child has not been ready since its spawn"));
+                log(out, LogLevel::info, "drain_skipped",
+                    "no drain delay: the child has not been ready since its spawn",
+                    {{LogKey::reason, "not ready since spawn"}});
             }
             if (m_config.drain_delay.count() > 0 && current && ready_since_spawn) {
                 m_state = Draining{std::move(*current), stop};
-                log(out, LogLevel::info,
+                log(out, LogLevel::info, "draining",
                     fmt::format("draining: not ready; forwarding {} in {}", signal_name(signo),
-                                format_duration(m_config.drain_delay)));
+                                format_duration(m_config.drain_delay)),
+                    {{LogKey::signal, signal_name(signo)},
+                     {LogKey::delay_ms, m_config.drain_delay}});
                 arm(now + m_config.drain_delay, out);
             } else {
                 forward_stop(std::move(current), stop, now, out);
@@ -429,9 +466,10 @@ void Supervisor::begin_stop(int signo, Time now, Actions& out) {
             if (child_pid()) forward(signo, now, out);
             break;
         case Phase::backoff: {
-            log(out, LogLevel::info,
+            log(out, LogLevel::info, "stopping",
                 fmt::format("Graceful shutdown initiated ({}) during backoff: no restart",
-                            signal_name(signo)));
+                            signal_name(signo)),
+                {{LogKey::signal, signal_name(signo)}, {LogKey::reason, "during backoff"}});
             enter_finishing(m_stats.last_exit.value_or(0), now, out, false, Stop{signo, now});
             break;
         }
@@ -466,9 +504,12 @@ void Supervisor::request_restart(int signo, Time now, Actions& out) {
         drop(signo, DropReason::coalesced, now, out);
         return;
     }
-    log(out, LogLevel::info,
+    log(out, LogLevel::info, "restart_requested",
         fmt::format("restart requested ({}): child pid={} has {} to exit", signal_name(signo),
-                    running->child.pid, format_duration(m_config.effective_restart_timeout())));
+                    running->child.pid, format_duration(m_config.effective_restart_timeout())),
+        {{LogKey::signal, signal_name(signo)},
+         {LogKey::pid, running->child.pid},
+         {LogKey::timeout_ms, m_config.effective_restart_timeout()}});
     forward(signo, now, out);
     running->restart_deadline = now + m_config.effective_restart_timeout();
     arm(*running->restart_deadline, out);
@@ -489,9 +530,12 @@ void Supervisor::back_off(int code, std::optional<Time> started_at, bool spawn_r
     while (!m_crash_restarts.empty() && now - m_crash_restarts.front() >= m_config.restart_window)
         m_crash_restarts.pop_front();
     if (static_cast<int>(m_crash_restarts.size()) >= m_config.max_restarts) {
-        log(out, LogLevel::error,
+        log(out, LogLevel::error, "giving_up",
             fmt::format("giving up: {} restarts within {}; exiting with the child's code {}",
-                        m_crash_restarts.size(), format_duration(m_config.restart_window), code));
+                        m_crash_restarts.size(), format_duration(m_config.restart_window), code),
+            {{LogKey::restarts, m_crash_restarts.size()},
+             {LogKey::window_ms, m_config.restart_window},
+             {LogKey::exit_code, code}});
         enter_finishing(code, now, out, true);
         return;
     }
@@ -503,9 +547,13 @@ void Supervisor::back_off(int code, std::optional<Time> started_at, bool spawn_r
     ++m_consecutive_crashes;
     m_crash_restarts.push_back(now);
     m_state = Backoff{spawn_retry};
-    log(out, LogLevel::warn,
+    log(out, LogLevel::warn, "crashed",
         fmt::format("child crashed with code {}: restart {} of {} in {}", code,
-                    m_crash_restarts.size(), m_config.max_restarts, format_duration(delay)));
+                    m_crash_restarts.size(), m_config.max_restarts, format_duration(delay)),
+        {{LogKey::exit_code, code},
+         {LogKey::restarts, m_crash_restarts.size()},
+         {LogKey::max_restarts, m_config.max_restarts},
+         {LogKey::delay_ms, delay}});
     out.emplace_back(SaveState{});
     arm(now + delay, out);
 }
@@ -554,10 +602,13 @@ void Supervisor::forward(int signo, Time now, Actions& out) {
 
 void Supervisor::record_forward(int signo, int sent_as, int pid, Actions& out) {
     ++m_stats.forwarded[sent_as];
-    log(out, LogLevel::info,
+    log(out, LogLevel::info, "forwarded",
         sent_as == signo ? fmt::format("forwarding {} to pid={}", signal_name(signo), pid)
                          : fmt::format("forwarding {} as {} to pid={}", signal_name(signo),
-                                       signal_name(sent_as), pid));
+                                       signal_name(sent_as), pid),
+        {{LogKey::signal, signal_name(signo)},
+         {LogKey::sent_as, signal_name(sent_as)},
+         {LogKey::pid, pid}});
 }
 
 void Supervisor::drop(int signo, DropReason reason, Time now, Actions& out) {
@@ -572,9 +623,13 @@ void Supervisor::drop(int signo, DropReason reason, Time now, Actions& out) {
     }
     const std::string more =
         entry.unlogged ? fmt::format(" ({} more since the last report)", entry.unlogged) : "";
+    const std::uint64_t unlogged = entry.unlogged;
     entry = DropLog{now, 0};
-    log(out, LogLevel::info,
-        fmt::format("{} dropped: {}{}", signal_name(signo), drop_explanation(reason), more));
+    log(out, LogLevel::info, "dropped",
+        fmt::format("{} dropped: {}{}", signal_name(signo), drop_explanation(reason), more),
+        {{LogKey::signal, signal_name(signo)},
+         {LogKey::reason, drop_reason_name(reason)},
+         {LogKey::count, unlogged + 1}});
 }
 
 DropReason Supervisor::no_child_reason() const {
@@ -597,14 +652,25 @@ void Supervisor::log_child_end(int pid, int wait_status, int code, Actions& out)
     const auto* stopping = std::get_if<Stopping>(&m_state);
     const bool killed = stopping && stopping->killed;
     std::string cause;
-    if (stop_sent != 0 && WIFSIGNALED(wait_status) && WTERMSIG(wait_status) == stop_sent)
+    std::string_view reason;
+    if (stop_sent != 0 && WIFSIGNALED(wait_status) && WTERMSIG(wait_status) == stop_sent) {
         cause = fmt::format(": stopped by {} (forwarded)", signal_name(stop_sent));
-    else if (stop_sent != 0 && WIFEXITED(wait_status) && code == 128 + stop_sent)
+        reason = "stop forwarded";
+    } else if (stop_sent != 0 && WIFEXITED(wait_status) && code == 128 + stop_sent) {
         cause = fmt::format(": stopped by {} (forwarded; reported as exit code {})",
                             signal_name(stop_sent), code);
-    else if (killed && WIFSIGNALED(wait_status) && WTERMSIG(wait_status) == SIGKILL)
+        reason = "stop forwarded";
+    } else if (killed && WIFSIGNALED(wait_status) && WTERMSIG(wait_status) == SIGKILL) {
         cause = ": killed by SIGKILL (grace expired)";
-    log(out, LogLevel::info, fmt::format("child pid={} exited with code {}{}", pid, code, cause));
+        reason = "grace expired";
+    }
+    // signal: what ended it (absent for an exit); reason: why, when clawinit caused it.
+    std::vector<LogField> fields{{LogKey::pid, pid}, {LogKey::exit_code, code}};
+    if (WIFSIGNALED(wait_status))
+        fields.emplace_back(LogKey::signal, signal_name(WTERMSIG(wait_status)));
+    if (!reason.empty()) fields.emplace_back(LogKey::reason, reason);
+    log(out, LogLevel::info, "exited",
+        fmt::format("child pid={} exited with code {}{}", pid, code, cause), std::move(fields));
 }
 
 int Supervisor::stop_exit_code(int code, Actions& out) const {
@@ -613,10 +679,11 @@ int Supervisor::stop_exit_code(int code, Actions& out) const {
     // restart's code, so `docker stop` and `stop --wait` do not report a failure.
     const bool won_restart = stop() && stop()->won_restart;
     if (!won_restart || !is_restart_code(code) || code == 0) return code;
-    log(out, LogLevel::info,
+    log(out, LogLevel::info, "stop_won_restart",
         fmt::format("the child answered the pending restart request with code {}; the stop "
                     "won, so this is a clean stop: exit code 0",
-                    code));
+                    code),
+        {{LogKey::exit_code, code}});
     return 0;
 }
 

@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <variant>
@@ -18,6 +19,7 @@
 
 #include "config/config.hpp"
 #include "core/forwarding.hpp"
+#include "core/log_fields.hpp"
 #include "core/status.hpp"
 
 namespace clawinit {
@@ -48,7 +50,14 @@ struct Spawn {};
 struct ArmTimer { Time deadline; };  // replaces any earlier deadline
 struct CancelTimer {};
 struct Exit { int code; };
-struct Log { LogLevel level; std::string message; };
+// One line for people (message, the whole of a text line) and the same facts for a log
+// shipper: an event name ("spawned", a string literal) and typed fields (core/log_fields.hpp).
+struct Log {
+    LogLevel level;
+    std::string message;
+    std::string_view event{};
+    std::vector<LogField> fields{};
+};
 struct SaveState {};  // a lifecycle change worth persisting happened
 using Action = std::variant<Spawn, Kill, ArmTimer, CancelTimer, Exit, Log, SaveState>;
 using Actions = std::vector<Action>;

@@ -41,13 +41,13 @@ spdlog::pattern_formatter& formatter(LogFormat format) {
     return format == LogFormat::json ? json : text;
 }
 
-std::string format_line(LogLevel level, std::string_view message) {
-    return format_log_line(g_format, level, message);
-}
-
 LogOutput& output() {
     static LogOutput instance(STDERR_FILENO, [](std::uint64_t dropped) {
-        return format_line(LogLevel::warn, fmt::format("{} log lines dropped (stderr was not writable)", dropped));
+        const LogField count{LogKey::count, dropped};
+        return format_log_line(
+            g_format, LogLevel::warn,
+            fmt::format("{} log lines dropped (stderr was not writable)", dropped),
+            "log_lines_dropped", std::span<const LogField>(&count, 1));
     });
     return instance;
 }
@@ -74,11 +74,6 @@ void init_logging(LogFormat format, LogLevel level) {
     g_format = format;
     g_level = level;
     output();  // decides how stderr is written, before anything is logged
-}
-
-void log_line(LogLevel level, std::string_view message) {
-    if (!enabled(level)) return;
-    output().write_line(format_line(level, message));
 }
 
 void log_event(LogLevel level, std::string_view event, std::string_view message,

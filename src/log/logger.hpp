@@ -16,9 +16,8 @@
 namespace clawinit {
 
 void init_logging(LogFormat format, LogLevel level);
-void log_line(LogLevel level, std::string_view message);
-// The same line, and with --log-format json the event and fields as members after "msg"
-// (log/fields.hpp). A text line is the message alone, as with log_line.
+// One line: with --log-format json the event and fields are members after "msg"
+// (log/fields.hpp); a text line is the message alone.
 void log_event(LogLevel level, std::string_view event, std::string_view message,
                std::span<const LogField> fields);
 void log_event(LogLevel level, std::string_view event, std::string_view message,

@@ -221,9 +221,11 @@ void ProbeServer::on_accept(const boost::system::error_code& ec, tcp::socket soc
         // listener stays readable, so accepting again at once spins at 100 % CPU and starves
         // every other handler. Pause, and try again once descriptors may have come back.
         if (!m_accept_failing)
-            log_line(LogLevel::warn, fmt::format("probe: accept failed: {}; pausing accepts for {}ms "
-                                                 "until it works again",
-                                                 ec.message(), k_accept_pause.count()));
+            log_event(LogLevel::warn, "probe_accept_failed",
+                      fmt::format("probe: accept failed: {}; pausing accepts for {}ms until it "
+                                  "works again",
+                                  ec.message(), k_accept_pause.count()),
+                      {{LogKey::reason, ec.message()}, {LogKey::delay_ms, k_accept_pause}});
         m_accept_failing = true;
         m_pause.expires_after(k_accept_pause);
         m_pause.async_wait([this](const boost::system::error_code& wait_ec) {
@@ -232,7 +234,9 @@ void ProbeServer::on_accept(const boost::system::error_code& ec, tcp::socket soc
         return;
     }
     if (!ec) {
-        if (m_accept_failing) log_line(LogLevel::info, "probe: accepting connections again");
+        if (m_accept_failing)
+            log_event(LogLevel::info, "probe_accepting_again",
+                      "probe: accepting connections again", {});
         m_accept_failing = false;
         if (m_sessions.size() >= m_limits.max_connections) evict_one();
         boost::system::error_code ignored;

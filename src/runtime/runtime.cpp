@@ -52,13 +52,17 @@ Runtime::Runtime(const Config& config, sigset_t child_mask, std::optional<UserId
         std::error_code ignored;
         std::filesystem::create_directories(config.state_dir, ignored);
         LoadResult loaded = load_state(config.state_dir);
-        if (!loaded.warning.empty()) log_line(LogLevel::warn, "state: " + loaded.warning);
+        if (!loaded.warning.empty())
+            log_event(LogLevel::warn, "state_not_loaded", "state: " + loaded.warning,
+                      {{LogKey::reason, loaded.warning}});
         m_boot_base = loaded.state;
         m_state = loaded.state;
         m_state.boot_count = count_up(m_state.boot_count);
         m_state.started_at = std::time(nullptr);
-        log_line(LogLevel::info, fmt::format("state: boot {} (state in {}/state.json)",
-                                             m_state.boot_count, config.state_dir));
+        log_event(LogLevel::info, "boot",
+                  fmt::format("state: boot {} (state in {}/state.json)", m_state.boot_count,
+                              config.state_dir),
+                  {{LogKey::count, m_state.boot_count}});
     }
 }
 
@@ -137,7 +141,7 @@ void Runtime::execute(const Action& action) {
             } else if constexpr (std::is_same_v<A, Exit>) {
                 m_exit_code = a.code;
             } else if constexpr (std::is_same_v<A, Log>) {
-                log_line(a.level, a.message);
+                log_event(a.level, a.event, a.message, a.fields);
             } else if constexpr (std::is_same_v<A, SaveState>) {
                 request_save();
             }
@@ -160,9 +164,12 @@ void Runtime::send_kill(const Kill& kill) {
             continue;
         }
         if (kill_failure_is_news(error))
-            log_line(LogLevel::warn,
-                     fmt::format("kill({}, {}) failed: {}", kill_argument(*attempt),
-                                 signal_name(attempt->signo), std::strerror(error)));
+            log_event(LogLevel::warn, "kill_failed",
+                      fmt::format("kill({}, {}) failed: {}", kill_argument(*attempt),
+                                  signal_name(attempt->signo), std::strerror(error)),
+                      {{LogKey::pid, kill_argument(*attempt)},
+                       {LogKey::signal, signal_name(attempt->signo)},
+                       {LogKey::reason, std::strerror(error)}});
         return;
     }
 }
@@ -174,7 +181,9 @@ void Runtime::do_read_signals() {
 
 void Runtime::on_signals(const boost::system::error_code& ec) {
     if (ec) {
-        log_line(LogLevel::error, fmt::format("signalfd wait failed: {}", ec.message()));
+        log_event(LogLevel::error, "signalfd_failed",
+                  fmt::format("signalfd wait failed: {}", ec.message()),
+                  {{LogKey::reason, ec.message()}});
         return;
     }
     m_last_signal_check = Clock::now();
@@ -191,9 +200,11 @@ void Runtime::take_signals() {
             // already failed with EPIPE/EFBIG and the logger handles that; the gateway must
             // not die of it. Debug only: a line about it could hit the same closed pipe.
             ++m_self_signals;
-            log_line(LogLevel::debug,
-                     fmt::format("{} not forwarded: raised by clawinit's own system call ({} so far)",
-                                 signal_name(signo), m_self_signals));
+            log_event(LogLevel::debug, "self_signal",
+                      fmt::format("{} not forwarded: raised by clawinit's own system call ({} so "
+                                  "far)",
+                                  signal_name(signo), m_self_signals),
+                      {{LogKey::signal, signal_name(signo)}, {LogKey::count, m_self_signals}});
             continue;
         }
         if (m_supervisor.forwarding()[signo].kind == SignalKind::reap) {
@@ -331,11 +342,14 @@ void Runtime::save_now() {
     const SaveResult saved = save_state(m_config.state_dir, m_state);
     m_last_save_seconds = saved.seconds;
     if (saved.ok) {
-        if (!m_last_save_error.empty()) log_line(LogLevel::info, "state: saving works again");
+        if (!m_last_save_error.empty())
+            log_event(LogLevel::info, "state_saved_again", "state: saving works again", {});
         m_last_save_error.clear();
     } else if (saved.error != m_last_save_error) {
         // Once per distinct error: a read-only volume must not flood the log.
-        log_line(LogLevel::warn, "state: not saved, previous state kept: " + saved.error);
+        log_event(LogLevel::warn, "state_not_saved",
+                  "state: not saved, previous state kept: " + saved.error,
+                  {{LogKey::reason, saved.error}});
         m_last_save_error = saved.error;
     }
 }
