@@ -1,7 +1,7 @@
 // log/logger: the text and JSON line shapes, with and without event fields.
 #include <doctest/doctest.h>
 
-#include <regex>
+#include <cctype>
 #include <string>
 #include <vector>
 
@@ -15,11 +15,22 @@ namespace {
 constexpr std::size_t k_time_size = 24;  // 2026-12-02T06:38:16.123Z
 constexpr std::string_view k_json_start = R"({"time":")";
 
+// "2026-12-02T06:38:16.123Z": a digit wherever the shape has a 'd'. (No std::regex: GCC 12's
+// false maybe-uninitialized inside it breaks the -Werror ASan build.)
+bool is_utc_time(std::string_view text) {
+    constexpr std::string_view k_shape = "dddd-dd-ddTdd:dd:dd.dddZ";
+    if (text.size() != k_shape.size()) return false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const bool digit = std::isdigit(static_cast<unsigned char>(text[i])) != 0;
+        if (k_shape[i] == 'd' ? !digit : text[i] != k_shape[i]) return false;
+    }
+    return true;
+}
+
 // The line with its timestamp checked and cut out.
 std::string without_time(const std::string& line, std::size_t at) {
     REQUIRE(line.size() > at + k_time_size);
-    CHECK(std::regex_match(line.substr(at, k_time_size),
-                           std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)")));
+    CHECK(is_utc_time(line.substr(at, k_time_size)));
     return line.substr(0, at) + line.substr(at + k_time_size);
 }
 
