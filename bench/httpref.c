@@ -30,7 +30,7 @@ static int serve(int fd) {
     return 1;
 }
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
     if (argc != 2) {
         fputs("usage: httpref PORT\n", stderr);
         return 2;
@@ -38,9 +38,10 @@ int main(int argc, char **argv) {
     const int listener = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     const int one = 1;
     setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    struct sockaddr_in address = {.sin_family = AF_INET, .sin_port = htons(atoi(argv[1])),
+    struct sockaddr_in address = {.sin_family = AF_INET,
+                                  .sin_port = htons(atoi(argv[1])),
                                   .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    if (bind(listener, (struct sockaddr *)&address, sizeof address) != 0 ||
+    if (bind(listener, (struct sockaddr*)&address, sizeof address) != 0 ||
         listen(listener, 1024) != 0) {
         perror("httpref: bind/listen");
         return 2;
@@ -55,7 +56,8 @@ int main(int argc, char **argv) {
             const int fd = ready[i].data.fd;
             if (fd == listener) {
                 int client;
-                while ((client = accept4(listener, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
+                while ((client = accept4(listener, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >=
+                       0) {
                     setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
                     struct epoll_event add = {.events = EPOLLIN, .data.fd = client};
                     epoll_ctl(poller, EPOLL_CTL_ADD, client, &add);

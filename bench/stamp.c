@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
     if (argc < 2) {
@@ -19,8 +19,8 @@ int main(int argc, char **argv) {
         return 2;
     }
     char line[32];
-    const int len = snprintf(line, sizeof line, "%lld\n",
-                             (long long)now.tv_sec * 1000000000LL + now.tv_nsec);
+    const int len =
+        snprintf(line, sizeof line, "%lld\n", (long long)now.tv_sec * 1000000000LL + now.tv_nsec);
     const int fd = open(argv[1], O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0 || write(fd, line, (size_t)len) != len) {
         perror(argv[1]);

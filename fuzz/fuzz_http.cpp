@@ -3,16 +3,15 @@
 // way a socket delivers them; a complete request is then answered by answer_probe(), exactly
 // as ProbeSession::on_read does, pipelined requests included, and put into the bytes
 // ProbeSession writes (probe/response.hpp).
+#include <boost/asio/buffer.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/parser.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <boost/asio/buffer.hpp>
-#include <boost/beast/http/empty_body.hpp>
-#include <boost/beast/http/parser.hpp>
 
 #include "probe/answer.hpp"
 #include "probe/response.hpp"

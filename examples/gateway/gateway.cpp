@@ -151,7 +151,7 @@ Options parse_options(int argc, char** argv) {
         } else if (key == "ready-after" || key == "stop-delay" || key == "listen-after") {
             auto duration = parse_duration(value);
             if (!duration) usage_error("bad duration for --" + std::string(key) + ": " + value);
-            (key == "ready-after"   ? options.ready_after
+            (key == "ready-after"  ? options.ready_after
              : key == "stop-delay" ? options.stop_delay
                                    : options.listen_after) = *duration;
         } else if (key == "mode") {
@@ -161,9 +161,9 @@ Options parse_options(int argc, char** argv) {
             usage_error("unknown option --" + std::string(key));
         }
     };
-    for (auto [env, key] : {std::pair{"GATEWAY_PORT", "port"}, std::pair{"GATEWAY_HOST", "host"},
-                            std::pair{"GATEWAY_STATE_DIR", "state-dir"},
-                            std::pair{"GATEWAY_MODE", "mode"}}) {
+    for (auto [env, key] :
+         {std::pair{"GATEWAY_PORT", "port"}, std::pair{"GATEWAY_HOST", "host"},
+          std::pair{"GATEWAY_STATE_DIR", "state-dir"}, std::pair{"GATEWAY_MODE", "mode"}}) {
         if (const char* value = std::getenv(env); value != nullptr && *value != '\0')
             apply(key, value);
     }
@@ -330,9 +330,8 @@ std::string respond(std::string_view request, const ServerView& view) {
                          : status == 503 ? "Service Unavailable"
                                          : "Bad Request";
     std::string response =
-        "HTTP/1.1 " + std::to_string(status) + " " + reason +
-        "\r\nContent-Type: " + content_type + "\r\nContent-Length: " + std::to_string(body.size()) +
-        "\r\nConnection: close\r\n\r\n";
+        "HTTP/1.1 " + std::to_string(status) + " " + reason + "\r\nContent-Type: " + content_type +
+        "\r\nContent-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n";
     if (method != "HEAD") response += body;
     return response;
 }
@@ -448,8 +447,8 @@ int main(int argc, char** argv) {
                 return 1;
             }
             listener = fd;
-            log_line("listening on " + where + " (pid " + std::to_string(getpid()) +
-                     ", restarts " + std::to_string(restarts) + ")");
+            log_line("listening on " + where + " (pid " + std::to_string(getpid()) + ", restarts " +
+                     std::to_string(restarts) + ")");
         }
         if (stop_at && Clock::now() >= *stop_at && connections.empty()) {
             log_line("stopped");
@@ -460,7 +459,8 @@ int main(int argc, char** argv) {
             const short events = connection.out.empty() ? POLLIN : POLLOUT;
             fds.push_back({connection.fd, events, 0});
         }
-        if (poll(fds.data(), fds.size(), poll_timeout(connections, stop_at ? stop_at : listen_at)) < 0 &&
+        if (poll(fds.data(), fds.size(), poll_timeout(connections, stop_at ? stop_at : listen_at)) <
+                0 &&
             errno != EINTR) {
             log_line("poll: " + errno_text());
             return 1;
@@ -473,8 +473,9 @@ int main(int argc, char** argv) {
         service_connections(connections, fds, view);
         if (listener >= 0 && (fds[1].revents & POLLIN)) accept_connections(listener, connections);
 
-        const int lifecycle =
-            (fds[0].revents & POLLIN) ? read_signals(signal_pipe, view.stopping, options.openclaw_2026_9) : 0;
+        const int lifecycle = (fds[0].revents & POLLIN) ? read_signals(signal_pipe, view.stopping,
+                                                                       options.openclaw_2026_9)
+                                                        : 0;
         if (options.openclaw_2026_9 && lifecycle == SIGUSR1) {
             // Node opens its inspector on SIGUSR1; nothing a gateway's users would notice.
             log_line("SIGUSR1: (Node would open its inspector here) nothing else happens");

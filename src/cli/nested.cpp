@@ -1,5 +1,6 @@
 #include "cli/nested.hpp"
 
+#include <fmt/format.h>
 #include <grp.h>
 #include <unistd.h>
 
@@ -8,8 +9,6 @@
 #include <cstring>
 #include <string_view>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "core/exit_code.hpp"
 #include "log/logger.hpp"
@@ -47,7 +46,9 @@ bool nested_under_clawinit(const char* parent_value, int parent_pid) {
     return errno == 0 && *end == '\0' && value == parent_pid;
 }
 
-std::string parent_marker(int own_pid) { return fmt::format("{}={}", k_parent_variable, own_pid); }
+std::string parent_marker(int own_pid) {
+    return fmt::format("{}={}", k_parent_variable, own_pid);
+}
 
 int exec_in_place(const Config& config) {
     const std::string& name = config.command.front();

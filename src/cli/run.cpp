@@ -1,7 +1,8 @@
 #include "cli/run.hpp"
 
-#include <sys/prctl.h>
+#include <fmt/format.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -13,8 +14,6 @@
 #include <system_error>
 #include <vector>
 
-#include <fmt/format.h>
-
 #include "cli/nested.hpp"
 #include "cli/subcommands.hpp"
 #include "cli/target.hpp"
@@ -24,8 +23,8 @@
 #include "log/logger.hpp"
 #include "runtime/runtime.hpp"
 #include "sys/leave.hpp"
-#include "sys/signals.hpp"
 #include "sys/parent_death.hpp"
+#include "sys/signals.hpp"
 
 extern char** environ;
 
@@ -77,7 +76,8 @@ void queue_parent_death(int signal, pid_t parent_at_start) {
 int supervise(const Config& given, pid_t parent_at_start) {
     init_logging(given.log_format, given.log_level);
     // A clawinit started by a clawinit steps aside (cli/nested.hpp); every child learns our pid.
-    if (nested_under_clawinit(std::getenv(k_parent_variable), ::getppid())) return exec_in_place(given);
+    if (nested_under_clawinit(std::getenv(k_parent_variable), ::getppid()))
+        return exec_in_place(given);
     Config config = given;
     config.env.push_back(parent_marker(::getpid()));
     for (const std::string& warning : config_warnings(config))
@@ -101,8 +101,8 @@ int supervise(const Config& given, pid_t parent_at_start) {
         try {
             gone = set_parent_death_signal(config.pdeath_signal, parent_at_start);
         } catch (const std::system_error& error) {
-            throw ConfigError(fmt::format("--pdeath-signal {}: {}", signal_name(config.pdeath_signal),
-                                          error.what()));
+            throw ConfigError(fmt::format("--pdeath-signal {}: {}",
+                                          signal_name(config.pdeath_signal), error.what()));
         }
         if (gone) queue_parent_death(config.pdeath_signal, parent_at_start);
     }
@@ -127,11 +127,15 @@ int run_cli(int argc, char** argv) {
             return run_subcommand(args, current_environment());
         const Invocation invocation = parse_invocation(args, current_environment());
         switch (invocation.kind) {
-            case InvocationKind::help: std::fputs(help_text().c_str(), stdout); return 0;
-            case InvocationKind::version:
-                std::printf("clawinit %s (commit %s, %s)\n", CLAWINIT_VERSION, CLAWINIT_COMMIT, k_arch);
+            case InvocationKind::help:
+                std::fputs(help_text().c_str(), stdout);
                 return 0;
-            case InvocationKind::run: return supervise(invocation.config, parent_at_start);
+            case InvocationKind::version:
+                std::printf("clawinit %s (commit %s, %s)\n", CLAWINIT_VERSION, CLAWINIT_COMMIT,
+                            k_arch);
+                return 0;
+            case InvocationKind::run:
+                return supervise(invocation.config, parent_at_start);
         }
     } catch (const ConfigError& error) {
         std::fprintf(stderr, "clawinit: error: %s\n", error.what());

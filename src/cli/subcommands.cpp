@@ -1,13 +1,12 @@
 #include "cli/subcommands.hpp"
 
+#include <fmt/format.h>
 #include <signal.h>
 
 #include <chrono>
 #include <cstdio>
 #include <optional>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "cli/http_get.hpp"
 #include "cli/target.hpp"
@@ -40,20 +39,29 @@ SubOptions parse(const std::vector<std::string>& args) {
     for (std::size_t i = 1; i < args.size(); ++i) {
         const std::string& a = args[i];
         auto value = [&]() -> const std::string& {
-            if (i + 1 >= args.size()) throw ConfigError(fmt::format("{} {}: needs a value", o.name, a));
+            if (i + 1 >= args.size())
+                throw ConfigError(fmt::format("{} {}: needs a value", o.name, a));
             return args[++i];
         };
-        if (a == "--wait") o.wait = true;
-        else if (a == "--json") o.json = true;
-        else if (a == "--pid") o.pid = value();
-        else if (a == "--pid-file") o.pid_file = value();
-        else if (a == "--probe") o.probe = value();
-        else if (a == "-c" || a == "--config") o.config = value();
+        if (a == "--wait")
+            o.wait = true;
+        else if (a == "--json")
+            o.json = true;
+        else if (a == "--pid")
+            o.pid = value();
+        else if (a == "--pid-file")
+            o.pid_file = value();
+        else if (a == "--probe")
+            o.probe = value();
+        else if (a == "-c" || a == "--config")
+            o.config = value();
         else if (a == "--timeout") {
             o.timeout = parse_duration(value());
-            if (!o.timeout) throw ConfigError(fmt::format("{} --timeout: bad duration '{}'", o.name, args[i]));
+            if (!o.timeout)
+                throw ConfigError(fmt::format("{} --timeout: bad duration '{}'", o.name, args[i]));
         } else if (!a.empty() && a.front() == '-') {
-            throw ConfigError(fmt::format("{}: unknown option '{}' (see clawinit --help)", o.name, a));
+            throw ConfigError(
+                fmt::format("{}: unknown option '{}' (see clawinit --help)", o.name, a));
         } else {
             o.words.push_back(a);
         }
@@ -137,11 +145,12 @@ Published published(const std::optional<IpEndpoint>& probe) {
 int stop(const SubOptions& o, const Config& config) {
     const pid_t pid = find_target(o.pid, o.pid_file);
     const auto probe = probe_of(o, config);
-    const Duration stop_timeout =
-        (o.wait ? published(probe).stop_timeout : std::nullopt).value_or(config.drain_delay + config.grace);
+    const Duration stop_timeout = (o.wait ? published(probe).stop_timeout : std::nullopt)
+                                      .value_or(config.drain_delay + config.grace);
     const auto deadline = SteadyClock::now() + o.timeout.value_or(stop_timeout + 30s);
     if (!o.wait || !probe) {
-        if (::kill(pid, SIGTERM) != 0) throw TargetError(fmt::format("kill({}, SIGTERM) failed", pid));
+        if (::kill(pid, SIGTERM) != 0)
+            throw TargetError(fmt::format("kill({}, SIGTERM) failed", pid));
         if (!o.wait) return k_ok;
         while (::kill(pid, 0) == 0) {
             if (SteadyClock::now() > deadline) return k_timed_out;
@@ -190,7 +199,8 @@ int restart(const SubOptions& o, const Config& config) {
         config.restart_signals.empty() ? SIGUSR1 : config.restart_signals.front());
     if (!o.wait) return ::kill(pid, signo) == 0 ? k_ok : k_no_target;
     if (!probe) throw ConfigError("restart --wait needs the probe server (--probe-listen is off)");
-    const Duration restart_timeout = target.restart_timeout.value_or(config.effective_restart_timeout());
+    const Duration restart_timeout =
+        target.restart_timeout.value_or(config.effective_restart_timeout());
     const auto deadline = SteadyClock::now() + o.timeout.value_or(restart_timeout + 60s);
     const HttpResult before = http_get(*probe, "/status", 2s);
     if (before.status != 200) throw TargetError(fmt::format("probe server: {}", before.error));
@@ -201,15 +211,17 @@ int restart(const SubOptions& o, const Config& config) {
     HttpExchange exit_watch = http_send(*probe, "/status?wait=exit", deadline);
     if (exit_watch.error.empty()) http_read_head(exit_watch, deadline);
     const auto started = SteadyClock::now();
-    if (::kill(pid, signo) != 0) throw TargetError(fmt::format("kill({}, {}) failed", pid, signal_name(signo)));
+    if (::kill(pid, signo) != 0)
+        throw TargetError(fmt::format("kill({}, {}) failed", pid, signal_name(signo)));
 
     bool saw_restarting = false;
     bool saw_stop = false;  // a stop (SIGTERM) began meanwhile: it wins, no restart follows
     for (;;) {
         const HttpResult now = http_get(*probe, "/status", 2s);
         if (now.status != 200) {
-            const HttpResult end = exit_watch.error.empty() ? http_finish(exit_watch, SteadyClock::now() + 2s)
-                                                            : HttpResult{};
+            const HttpResult end = exit_watch.error.empty()
+                                       ? http_finish(exit_watch, SteadyClock::now() + 2s)
+                                       : HttpResult{};
             const auto outcome = end.status == 200 ? parse_final_status(end.body) : std::nullopt;
             if (outcome && saw_stop)
                 std::fprintf(stderr,
@@ -222,7 +234,8 @@ int restart(const SubOptions& o, const Config& config) {
                              "clawinit exited with %d\n",
                              last_exit_text(*outcome).c_str(), outcome->exit_code);
             else
-                std::fprintf(stderr, "clawinit restart: clawinit went away during the restart (%s)\n",
+                std::fprintf(stderr,
+                             "clawinit restart: clawinit went away during the restart (%s)\n",
                              now.error.c_str());
             return k_bad_outcome;
         }
@@ -244,12 +257,16 @@ int restart(const SubOptions& o, const Config& config) {
             return k_bad_outcome;
         }
         if (restarts == restarts0 && (status == "stopping" || status == "backoff")) {
-            std::fprintf(stderr, "clawinit restart: the child exited with code %s, not a restart code\n",
+            std::fprintf(stderr,
+                         "clawinit restart: the child exited with code %s, not a restart code\n",
                          text_or(child_field(doc, "last_exit")).c_str());
             return k_bad_outcome;
         }
         if (restarts == restarts0 && saw_restarting && status == "running" && child == child0) {
-            std::fprintf(stderr, "clawinit restart: child pid %lld did not exit within the restart timeout\n", child0);
+            std::fprintf(
+                stderr,
+                "clawinit restart: child pid %lld did not exit within the restart timeout\n",
+                child0);
             return k_bad_outcome;
         }
         if (SteadyClock::now() > deadline) {
@@ -266,7 +283,8 @@ int status(const SubOptions& o, const Config& config) {
     if (!probe) throw ConfigError("status needs the probe server (--probe-listen is off)");
     const HttpResult result = http_get(*probe, "/status", o.timeout.value_or(2s));
     if (result.status != 200) {
-        std::fprintf(stderr, "clawinit status: %s\n", result.error.empty() ? "bad answer" : result.error.c_str());
+        std::fprintf(stderr, "clawinit status: %s\n",
+                     result.error.empty() ? "bad answer" : result.error.c_str());
         return k_no_target;
     }
     if (o.json) {
@@ -275,21 +293,27 @@ int status(const SubOptions& o, const Config& config) {
     }
     const HttpResult ready = http_get(*probe, "/ready", 2s);
     const JsonValue doc = status_document(result.body);
-    std::printf("status     %s\nuptime     %ss\nchild pid  %s\nrestarts   %s\nlast exit  %s\nready      %s\n",
-                text_or(doc.find("status")).c_str(), text_or(doc.find("uptime")).c_str(),
-                text_or(child_field(doc, "pid")).c_str(),
-                text_or(child_field(doc, "restarts")).c_str(),
-                text_or(child_field(doc, "last_exit")).c_str(), ready.status == 200 ? "yes" : "no");
+    std::printf(
+        "status     %s\nuptime     %ss\nchild pid  %s\nrestarts   %s\nlast exit  %s\nready      "
+        "%s\n",
+        text_or(doc.find("status")).c_str(), text_or(doc.find("uptime")).c_str(),
+        text_or(child_field(doc, "pid")).c_str(), text_or(child_field(doc, "restarts")).c_str(),
+        text_or(child_field(doc, "last_exit")).c_str(), ready.status == 200 ? "yes" : "no");
     if (const JsonValue* reason = doc.find("reason"); reason && reason->string())
         std::printf("reason     %s\n", reason->string()->c_str());
     return k_ok;
 }
 
 int probe(const SubOptions& o, const Config& config) {
-    if (o.words.size() != 1) throw ConfigError("usage: clawinit probe live|ready|startup [--probe ADDR]");
+    if (o.words.size() != 1)
+        throw ConfigError("usage: clawinit probe live|ready|startup [--probe ADDR]");
     const std::string& which = o.words.front();
-    const char* path = which == "live" ? "/health" : which == "ready" ? "/ready" : which == "startup" ? "/startup" : nullptr;
-    if (!path) throw ConfigError(fmt::format("probe: unknown probe '{}' (live, ready or startup)", which));
+    const char* path = which == "live"      ? "/health"
+                       : which == "ready"   ? "/ready"
+                       : which == "startup" ? "/startup"
+                                            : nullptr;
+    if (!path)
+        throw ConfigError(fmt::format("probe: unknown probe '{}' (live, ready or startup)", which));
     const auto address = probe_of(o, config);
     if (!address) throw ConfigError("probe needs the probe server (--probe-listen is off)");
     const HttpResult result = http_get(*address, path, o.timeout.value_or(2s));
@@ -297,7 +321,8 @@ int probe(const SubOptions& o, const Config& config) {
     if (result.status == 0)
         std::fprintf(stderr, "clawinit probe %s: %s\n", which.c_str(), result.error.c_str());
     else
-        std::fprintf(stderr, "clawinit probe %s: %d %s", which.c_str(), result.status, result.body.c_str());
+        std::fprintf(stderr, "clawinit probe %s: %d %s", which.c_str(), result.status,
+                     result.body.c_str());
     return k_bad_outcome;
 }
 

@@ -1,5 +1,6 @@
 #include "cli/target.hpp"
 
+#include <fmt/format.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -9,8 +10,6 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
-
-#include <fmt/format.h>
 
 namespace clawinit {
 
@@ -50,7 +49,9 @@ pid_t find_target(const std::string& pid_option, const std::string& pid_file) {
         pid = parse_pid(pid_option, "--pid");
     } else if (!pid_file.empty()) {
         std::ifstream in(pid_file);
-        if (!in) throw TargetError(fmt::format("cannot read pid file {}: {}", pid_file, std::strerror(errno)));
+        if (!in)
+            throw TargetError(
+                fmt::format("cannot read pid file {}: {}", pid_file, std::strerror(errno)));
         pid = parse_pid(trim(read_text(pid_file)), pid_file);
     }
     if (::kill(pid, 0) != 0 && errno == ESRCH)
@@ -59,8 +60,8 @@ pid_t find_target(const std::string& pid_option, const std::string& pid_file) {
     std::string argv0 = read_text(fmt::format("/proc/{}/cmdline", pid));
     argv0 = argv0.substr(0, argv0.find('\0'));
     if (comm != "clawinit" && base_name(argv0) != "clawinit")
-        throw TargetError(fmt::format("pid {} is not clawinit (it is '{}')", pid,
-                                      comm.empty() ? argv0 : comm));
+        throw TargetError(
+            fmt::format("pid {} is not clawinit (it is '{}')", pid, comm.empty() ? argv0 : comm));
     return pid;
 }
 

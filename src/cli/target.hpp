@@ -3,9 +3,10 @@
 // address from the same config and CLAWINIT_* environment the container runs with.
 #pragma once
 
+#include <sys/types.h>
+
 #include <optional>
 #include <string>
-#include <sys/types.h>
 
 #include "config/config.hpp"
 #include "config/endpoint.hpp"

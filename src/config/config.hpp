@@ -1,7 +1,7 @@
 // The effective configuration of one clawinit run: every option of SPEC.md "Command line",
 // already parsed into the values the run uses (durations, signal numbers, endpoints, check
-// targets), so nothing downstream parses option text again. Built by config/load.cpp from flags, CLAWINIT_* env, the YAML file and
-// defaults (in that precedence); read-only afterwards.
+// targets), so nothing downstream parses option text again. Built by config/load.cpp from flags,
+// CLAWINIT_* env, the YAML file and defaults (in that precedence); read-only afterwards.
 #pragma once
 
 #include <chrono>
@@ -42,7 +42,7 @@ struct Config {
     Duration backoff{std::chrono::seconds(1)};
     Duration backoff_max{std::chrono::seconds(30)};
     KillScope kill_scope{KillScope::group};
-    std::map<int, int> rewrite;  // received signal -> forwarded signal (0 drops it)
+    std::map<int, int> rewrite;                 // received signal -> forwarded signal (0 drops it)
     ListenOption probe_listen{"0.0.0.0:8899"};  // "off" disables the probe server
     CheckOption ready_check;                    // empty: ready = child running
     CheckOption live_check;
@@ -64,8 +64,8 @@ struct Config {
     LogFormat log_format{LogFormat::text};
     LogLevel log_level{LogLevel::info};
 
-    std::string config_file;            // where the YAML came from, if any
-    std::vector<std::string> command;   // COMMAND ARG...; from the CLI or the file's `command`
+    std::string config_file;           // where the YAML came from, if any
+    std::vector<std::string> command;  // COMMAND ARG...; from the CLI or the file's `command`
 
     Duration effective_restart_timeout() const { return restart_timeout.value_or(grace); }
 };

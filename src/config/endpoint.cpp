@@ -69,8 +69,10 @@ IpEndpoint parse_ip_endpoint_in(std::string_view text, std::string_view what,
     boost::system::error_code ec;
     endpoint.ip = boost::asio::ip::make_address(endpoint.host, ec);
     if (ec) {
-        fail(what, whole, "'" + endpoint.host + "' is not an IP address; names are not resolved, "
-                                                "use an IP or localhost");
+        fail(what, whole,
+             "'" + endpoint.host +
+                 "' is not an IP address; names are not resolved, "
+                 "use an IP or localhost");
     }
     return endpoint;
 }

@@ -7,13 +7,12 @@
 // is in the same container or pod, so an IP is always at hand.
 #pragma once
 
+#include <boost/asio/ip/address.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/asio/ip/address.hpp>
 
 namespace clawinit {
 
@@ -32,9 +31,9 @@ enum class CheckKind { tcp, http, exec };
 
 struct CheckTarget {
     CheckKind kind{CheckKind::tcp};
-    IpEndpoint address;   // tcp and http
-    std::string path;     // http: starts with '/', "/" if the URL had none
-    std::string command;  // exec: the text after "exec:"
+    IpEndpoint address;             // tcp and http
+    std::string path;               // http: starts with '/', "/" if the URL had none
+    std::string command;            // exec: the text after "exec:"
     std::vector<std::string> argv;  // exec: `command` split into words (blanks, '...', "...")
 };
 

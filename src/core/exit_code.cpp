@@ -1,7 +1,8 @@
 #include "core/exit_code.hpp"
 
-#include <cerrno>
 #include <sys/wait.h>
+
+#include <cerrno>
 
 namespace clawinit {
 
@@ -18,8 +19,10 @@ int exec_failure_exit_code(int error_number) {
         case ENOENT:
         case ENOTDIR:
         case ENAMETOOLONG:
-        case ELOOP: return 127;
-        default: return 126;
+        case ELOOP:
+            return 127;
+        default:
+            return 126;
     }
 }
 

@@ -12,8 +12,10 @@ bool self_caused_signal(int signo, SignalOrigin origin, int own_pid) {
         case SIGXFSZ:
         case SIGXCPU:
         case SIGTTIN:
-        case SIGTTOU: return true;
-        default: return false;
+        case SIGTTOU:
+            return true;
+        default:
+            return false;
     }
 }
 

@@ -18,17 +18,23 @@ enum class Status : std::uint8_t {
     backoff,     // child crashed, respawn pending
     stopping,    // a stop is under way, or the child has exited and clawinit will exit
 };
-inline constexpr std::array k_all_statuses{Status::starting, Status::running, Status::unready,
+inline constexpr std::array k_all_statuses{Status::starting,   Status::running, Status::unready,
                                            Status::restarting, Status::backoff, Status::stopping};
 
 constexpr std::string_view status_name(Status status) {
     switch (status) {
-        case Status::starting: return "starting";
-        case Status::running: return "running";
-        case Status::unready: return "unready";
-        case Status::restarting: return "restarting";
-        case Status::backoff: return "backoff";
-        case Status::stopping: return "stopping";
+        case Status::starting:
+            return "starting";
+        case Status::running:
+            return "running";
+        case Status::unready:
+            return "unready";
+        case Status::restarting:
+            return "restarting";
+        case Status::backoff:
+            return "backoff";
+        case Status::stopping:
+            return "stopping";
     }
     return "stopping";
 }
@@ -44,11 +50,16 @@ enum class DropReason : std::uint8_t {
 
 constexpr std::string_view drop_reason_name(DropReason reason) {
     switch (reason) {
-        case DropReason::rewritten: return "rewritten";
-        case DropReason::stopping: return "stopping";
-        case DropReason::backoff: return "backoff";
-        case DropReason::no_child: return "no_child";
-        case DropReason::coalesced: return "coalesced";
+        case DropReason::rewritten:
+            return "rewritten";
+        case DropReason::stopping:
+            return "stopping";
+        case DropReason::backoff:
+            return "backoff";
+        case DropReason::no_child:
+            return "no_child";
+        case DropReason::coalesced:
+            return "coalesced";
     }
     return "no_child";
 }

@@ -1,14 +1,13 @@
 #include "core/supervisor.hpp"
 
+#include <fmt/format.h>
+#include <sys/wait.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
 #include <utility>
-
-#include <sys/wait.h>
-
-#include <fmt/format.h>
 
 #include "config/duration.hpp"
 #include "config/signal_names.hpp"
@@ -18,13 +17,20 @@ namespace clawinit {
 
 const char* phase_name(Phase phase) {
     switch (phase) {
-        case Phase::starting: return "starting";
-        case Phase::running: return "running";
-        case Phase::backoff: return "backoff";
-        case Phase::draining: return "draining";
-        case Phase::stopping: return "stopping";
-        case Phase::finishing: return "finishing";
-        case Phase::exited: return "exited";
+        case Phase::starting:
+            return "starting";
+        case Phase::running:
+            return "running";
+        case Phase::backoff:
+            return "backoff";
+        case Phase::draining:
+            return "draining";
+        case Phase::stopping:
+            return "stopping";
+        case Phase::finishing:
+            return "finishing";
+        case Phase::exited:
+            return "exited";
     }
     return "unknown";
 }
@@ -54,11 +60,16 @@ void log_spawned(Actions& out, int pid, const std::vector<std::string>& command,
 
 std::string_view drop_explanation(DropReason reason) {
     switch (reason) {
-        case DropReason::rewritten: return "--rewrite maps it to nothing";
-        case DropReason::stopping: return "a stop is under way";
-        case DropReason::backoff: return "no child during the crash backoff";
-        case DropReason::no_child: return "no child is running";
-        case DropReason::coalesced: return "a restart is already pending";
+        case DropReason::rewritten:
+            return "--rewrite maps it to nothing";
+        case DropReason::stopping:
+            return "a stop is under way";
+        case DropReason::backoff:
+            return "no child during the crash backoff";
+        case DropReason::no_child:
+            return "no child is running";
+        case DropReason::coalesced:
+            return "a restart is already pending";
     }
     return "";
 }
@@ -80,7 +91,9 @@ Actions Supervisor::handle(const Event& event, Time now) {
 
 // ---- events -------------------------------------------------------------------------------
 
-void Supervisor::on(const Start&, Time, Actions& out) { spawn(false, out); }
+void Supervisor::on(const Start&, Time, Actions& out) {
+    spawn(false, out);
+}
 
 void Supervisor::on(const Spawned& event, Time now, Actions& out) {
     Child child;
@@ -131,8 +144,8 @@ void Supervisor::on(const SpawnFailed& event, Time now, Actions& out) {
         event.reason.empty() ? fmt::format("cannot run '{}': {}", what, std::strerror(event.error))
                              : event.reason,
         {{LogKey::command, command_line(m_config.command)},
-         {LogKey::reason, event.reason.empty() ? std::string(std::strerror(event.error))
-                                               : event.reason},
+         {LogKey::reason,
+          event.reason.empty() ? std::string(std::strerror(event.error)) : event.reason},
          {LogKey::restart, false}});
     enter_finishing(exec_failure_exit_code(event.error), now, out);
 }
@@ -140,11 +153,17 @@ void Supervisor::on(const SpawnFailed& event, Time now, Actions& out) {
 void Supervisor::on(const SignalReceived& event, Time now, Actions& out) {
     const int signo = event.signo;
     switch (m_forwarding[signo].kind) {
-        case SignalKind::stop: begin_stop(signo, now, out); return;
-        case SignalKind::restart: request_restart(signo, now, out); return;
-        case SignalKind::reap: return;  // the shell's: it reaps
+        case SignalKind::stop:
+            begin_stop(signo, now, out);
+            return;
+        case SignalKind::restart:
+            request_restart(signo, now, out);
+            return;
+        case SignalKind::reap:
+            return;  // the shell's: it reaps
         case SignalKind::forward:
-        case SignalKind::drop: break;
+        case SignalKind::drop:
+            break;
     }
     if (event.sent_as != 0) {
         // Already sent by the shell as it read the signal: only the record is left.
@@ -258,8 +277,8 @@ void Supervisor::on(const ChildrenGone&, Time now, Actions& out) {
 void Supervisor::on(const CheckResult& event, Time now, Actions& out) {
     const Phase current = phase();
     Child* checked = child();
-    if (!checked || (current != Phase::running && current != Phase::draining &&
-                     current != Phase::stopping))
+    if (!checked ||
+        (current != Phase::running && current != Phase::draining && current != Phase::stopping))
         return;  // a result about a child that is gone
     if (event.check == CheckKindOf::ready) {
         if (event.pass != checked->check_passing) {
@@ -333,9 +352,13 @@ bool Supervisor::restart_pending() const {
     return running && running->restart_deadline;
 }
 
-bool Supervisor::stop_requested() const { return stop() != nullptr; }
+bool Supervisor::stop_requested() const {
+    return stop() != nullptr;
+}
 
-int Supervisor::stop_signal() const { return stop() ? stop()->signal : 0; }
+int Supervisor::stop_signal() const {
+    return stop() ? stop()->signal : 0;
+}
 
 bool Supervisor::crash_budget_spent() const {
     if (const auto* s = std::get_if<Finishing>(&m_state)) return s->budget_spent;
@@ -369,11 +392,14 @@ Status Supervisor::status() const {
         case Phase::draining:
         case Phase::stopping:
         case Phase::finishing:
-        case Phase::exited: return Status::stopping;
-        case Phase::backoff: return Status::backoff;
+        case Phase::exited:
+            return Status::stopping;
+        case Phase::backoff:
+            return Status::backoff;
         case Phase::starting:
             return std::get<Starting>(m_state).restart ? Status::restarting : Status::starting;
-        case Phase::running: break;
+        case Phase::running:
+            break;
     }
     const Running& running = std::get<Running>(m_state);
     if (running.restart_deadline) return Status::restarting;
@@ -387,16 +413,20 @@ std::optional<std::string> Supervisor::reason() const {
     if (crash_budget_spent()) return std::string("crash budget spent");
     switch (phase()) {
         case Phase::finishing:
-        case Phase::exited: return std::string("child exited");
-        default: break;
+        case Phase::exited:
+            return std::string("child exited");
+        default:
+            break;
     }
     if (m_live_failures >= m_config.live_failures) return "live check failing: " + m_live_detail;
     switch (phase()) {
         case Phase::starting:
             return std::string(std::get<Starting>(m_state).restart ? "child restarting"
                                                                    : "child starting");
-        case Phase::backoff: return std::string("child crashed, restart pending");
-        default: break;
+        case Phase::backoff:
+            return std::string("child crashed, restart pending");
+        default:
+            break;
     }
     const auto* running = std::get_if<Running>(&m_state);
     if (!running) return std::nullopt;
@@ -474,7 +504,9 @@ void Supervisor::begin_stop(int signo, Time now, Actions& out) {
             break;
         }
         case Phase::finishing:
-        case Phase::exited: drop(signo, DropReason::stopping, now, out); break;
+        case Phase::exited:
+            drop(signo, DropReason::stopping, now, out);
+            break;
     }
 }
 
@@ -634,13 +666,16 @@ void Supervisor::drop(int signo, DropReason reason, Time now, Actions& out) {
 
 DropReason Supervisor::no_child_reason() const {
     switch (phase()) {
-        case Phase::backoff: return DropReason::backoff;
+        case Phase::backoff:
+            return DropReason::backoff;
         case Phase::draining:
         case Phase::stopping:
         case Phase::finishing:
-        case Phase::exited: return DropReason::stopping;
+        case Phase::exited:
+            return DropReason::stopping;
         case Phase::starting:
-        case Phase::running: break;
+        case Phase::running:
+            break;
     }
     return DropReason::no_child;
 }

@@ -28,28 +28,47 @@ using Clock = std::chrono::steady_clock;
 using Time = Clock::time_point;
 
 // ---- events -------------------------------------------------------------------------------
-struct Start {};                       // once, when the event loop is up
-struct Spawned { int pid; };           // the Spawn action succeeded
+struct Start {};  // once, when the event loop is up
+struct Spawned {
+    int pid;
+};  // the Spawn action succeeded
 // exec (or fork) failed with this errno; `reason`, when set, is the whole error line instead
 // of "cannot run" (a failed user switch says which user, clawinit's uid and the fix).
-struct SpawnFailed { int error; std::string reason{}; };
+struct SpawnFailed {
+    int error;
+    std::string reason{};
+};
 // Anything but SIGCHLD, read from the signalfd. sent_as != 0: the shell already forwarded it
 // to the child sent_to as that signal (Supervisor::direct_kill), so only the record is left.
-struct SignalReceived { int signo; int sent_as{0}; int sent_to{0}; };
-struct ChildExited { int wait_status; };  // the main child only; other reaps never get here
-struct TimerFired {};                  // the deadline of the last ArmTimer has passed
-struct ChildrenGone {};                // waitpid says no process is left below clawinit
+struct SignalReceived {
+    int signo;
+    int sent_as{0};
+    int sent_to{0};
+};
+struct ChildExited {
+    int wait_status;
+};                       // the main child only; other reaps never get here
+struct TimerFired {};    // the deadline of the last ArmTimer has passed
+struct ChildrenGone {};  // waitpid says no process is left below clawinit
 enum class CheckKindOf { ready, live };
-struct CheckResult { CheckKindOf check; bool pass; std::string detail; };  // --ready/--live-check
+struct CheckResult {
+    CheckKindOf check;
+    bool pass;
+    std::string detail;
+};  // --ready/--live-check
 using Event = std::variant<Start, Spawned, SpawnFailed, SignalReceived, ChildExited, TimerFired,
                            ChildrenGone, CheckResult>;
 
 // ---- actions ------------------------------------------------------------------------------
 struct Spawn {};
 // Kill and its Target: core/forwarding.hpp.
-struct ArmTimer { Time deadline; };  // replaces any earlier deadline
+struct ArmTimer {
+    Time deadline;
+};  // replaces any earlier deadline
 struct CancelTimer {};
-struct Exit { int code; };
+struct Exit {
+    int code;
+};
 // One line for people (message, the whole of a text line) and the same facts for a log
 // shipper: an event name ("spawned", a string literal) and typed fields (core/log_fields.hpp).
 struct Log {
@@ -77,8 +96,8 @@ const char* phase_name(Phase phase);
 // Counters for /metrics and state.json; owned by the supervisor because it alone sees the
 // decisions behind them.
 struct Stats {
-    std::uint64_t restarts_signal{0};  // respawned after a restart signal + restart exit code
-    std::uint64_t restarts_crash{0};   // respawned by the on-crash policy
+    std::uint64_t restarts_signal{0};        // respawned after a restart signal + restart exit code
+    std::uint64_t restarts_crash{0};         // respawned by the on-crash policy
     std::map<int, std::uint64_t> forwarded;  // signal number -> times forwarded
     std::map<int, std::uint64_t> exits;      // child exit code -> count
     std::optional<int> last_exit;
@@ -130,8 +149,8 @@ public:
     std::uint64_t restarts() const { return m_stats.restarts_signal + m_stats.restarts_crash; }
 
     // Probe views (SPEC.md "Probe server").
-    bool ready() const;    // child runs, its ready check passes, no stop or restart under way
-    bool live() const;     // live checks pass and the crash budget is not spent
+    bool ready() const;  // child runs, its ready check passes, no stop or restart under way
+    bool live() const;   // live checks pass and the crash budget is not spent
     bool started() const { return m_started; }  // the child has been ready once
     // The status and its reason, both from the state alone (one place for /status, /metrics
     // and `clawinit status`). reason() is set whenever /ready or /health fails, or a stop,
@@ -155,16 +174,23 @@ private:
     struct Stop {
         int signal{0};  // as received
         Time started{};
-        int sent{0};               // as forwarded (after --rewrite); 0: not (yet)
-        bool won_restart{false};   // it arrived while a restart request was pending
+        int sent{0};              // as forwarded (after --rewrite); 0: not (yet)
+        bool won_restart{false};  // it arrived while a restart request was pending
     };
-    struct Starting { bool restart{false}; };  // Spawn issued; restart: it answers one
+    struct Starting {
+        bool restart{false};
+    };  // Spawn issued; restart: it answers one
     struct Running {
         Child child;
         std::optional<Time> restart_deadline;  // a restart request is pending until then
     };
-    struct Backoff { bool spawn_retry{false}; };  // the respawn retries a failed spawn
-    struct Draining { Child child; Stop stop; };  // not ready; the stop goes out at the deadline
+    struct Backoff {
+        bool spawn_retry{false};
+    };  // the respawn retries a failed spawn
+    struct Draining {
+        Child child;
+        Stop stop;
+    };  // not ready; the stop goes out at the deadline
     struct Stopping {
         std::optional<Child> child;  // none when the stop came before the spawn finished
         Stop stop;
@@ -178,7 +204,10 @@ private:
         bool killed{false};
         bool budget_spent{false};  // --max-restarts within --restart-window was exceeded
     };
-    struct Exited { std::optional<Stop> stop; bool budget_spent{false}; };
+    struct Exited {
+        std::optional<Stop> stop;
+        bool budget_spent{false};
+    };
     using State = std::variant<Starting, Running, Backoff, Draining, Stopping, Finishing, Exited>;
     template <Phase P, typename S>
     static constexpr bool k_is =
@@ -192,7 +221,6 @@ private:
     const Child* child() const;
     Child* child() { return const_cast<Child*>(std::as_const(*this).child()); }
     const Stop* stop() const;  // the stop under way or done, if any
-
 
     void on(const Start&, Time now, Actions& out);
     void on(const Spawned& event, Time now, Actions& out);
@@ -237,7 +265,10 @@ private:
     bool m_started{false};              // a child has been ready once (/startup)
     int m_live_failures{0};             // live checks failed in a row (reset by a spawn)
     std::string m_live_detail;          // what the last failed live check said
-    struct DropLog { Time last; std::uint64_t unlogged{0}; };
+    struct DropLog {
+        Time last;
+        std::uint64_t unlogged{0};
+    };
     std::map<std::pair<int, DropReason>, DropLog> m_drop_log;
     Stats m_stats;
 };

@@ -45,7 +45,8 @@ LogOutput::LogOutput(int fd, NoticeFormatter notice) : m_fd(fd), m_notice(std::m
 
 ssize_t LogOutput::write_some(const char* data, std::size_t size) {
     switch (m_kind) {
-        case Kind::socket: return ::send(m_fd, data, size, MSG_DONTWAIT | MSG_NOSIGNAL);
+        case Kind::socket:
+            return ::send(m_fd, data, size, MSG_DONTWAIT | MSG_NOSIGNAL);
         case Kind::poll_first: {
             pollfd p{m_fd, POLLOUT, 0};
             const int ready = ::poll(&p, 1, 0);
@@ -56,7 +57,8 @@ ssize_t LogOutput::write_some(const char* data, std::size_t size) {
             }
             return ::write(m_fd, data, std::min(size, k_pipe_chunk));
         }
-        default: return ::write(m_fd, data, size);
+        default:
+            return ::write(m_fd, data, size);
     }
 }
 
@@ -129,7 +131,8 @@ void LogOutput::drop_line() {
 }
 
 void LogOutput::drop_buffer() {
-    const auto lines = static_cast<std::uint64_t>(std::count(m_buffer.begin(), m_buffer.end(), '\n'));
+    const auto lines =
+        static_cast<std::uint64_t>(std::count(m_buffer.begin(), m_buffer.end(), '\n'));
     m_dropped += lines;
     m_unreported += lines;
     m_buffer.clear();

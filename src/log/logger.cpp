@@ -1,11 +1,9 @@
 #include "log/logger.hpp"
 
-#include <unistd.h>
-
-
 #include <fmt/format.h>
 #include <spdlog/details/log_msg.h>
 #include <spdlog/pattern_formatter.h>
+#include <unistd.h>
 
 #include "json/escape.hpp"
 #include "log/log_output.hpp"
@@ -19,12 +17,18 @@ LogLevel g_level = LogLevel::info;
 
 spdlog::level::level_enum to_spdlog(LogLevel level) {
     switch (level) {
-        case LogLevel::trace: return spdlog::level::trace;
-        case LogLevel::debug: return spdlog::level::debug;
-        case LogLevel::info: return spdlog::level::info;
-        case LogLevel::warn: return spdlog::level::warn;
-        case LogLevel::error: return spdlog::level::err;
-        case LogLevel::off: return spdlog::level::off;
+        case LogLevel::trace:
+            return spdlog::level::trace;
+        case LogLevel::debug:
+            return spdlog::level::debug;
+        case LogLevel::info:
+            return spdlog::level::info;
+        case LogLevel::warn:
+            return spdlog::level::warn;
+        case LogLevel::error:
+            return spdlog::level::err;
+        case LogLevel::off:
+            return spdlog::level::off;
     }
     return spdlog::level::info;
 }
@@ -87,10 +91,20 @@ void log_event(LogLevel level, std::string_view event, std::string_view message,
     log_event(level, event, message, std::span<const LogField>(fields.begin(), fields.size()));
 }
 
-bool log_pending() { return output().pending(); }
-int log_wait_fd() { return output().wait_fd(); }
-void log_flush() { output().flush(); }
-void log_flush_before_exit(std::chrono::milliseconds limit) { output().flush_before_exit(limit); }
-std::uint64_t log_lines_dropped() { return output().dropped(); }
+bool log_pending() {
+    return output().pending();
+}
+int log_wait_fd() {
+    return output().wait_fd();
+}
+void log_flush() {
+    output().flush();
+}
+void log_flush_before_exit(std::chrono::milliseconds limit) {
+    output().flush_before_exit(limit);
+}
+std::uint64_t log_lines_dropped() {
+    return output().dropped();
+}
 
 }  // namespace clawinit

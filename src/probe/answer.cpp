@@ -164,7 +164,8 @@ ProbeAnswer answer_status(const ProbeSnapshot& s) {
     body += R"(,"last_exit":)" + (s.last_exit ? std::to_string(*s.last_exit) : "null") + "}";
     body += reason_member(s);
     // For `clawinit stop/restart` run without the container's config (see snapshot.hpp).
-    if (s.restart_signal > 0) body += R"(,"restart_signal":)" + quoted(signal_name(s.restart_signal));
+    if (s.restart_signal > 0)
+        body += R"(,"restart_signal":)" + quoted(signal_name(s.restart_signal));
     body += R"(,"restart_timeout":)" + format_sample_value(s.restart_timeout_seconds);
     body += R"(,"stop_timeout":)" + format_sample_value(s.stop_timeout_seconds);
     body += "}";

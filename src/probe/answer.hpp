@@ -17,7 +17,7 @@ struct ProbeAnswer {
     // Set for HEAD too: the server layer drops it but sends its size as Content-Length, so
     // HEAD and GET carry the same headers.
     std::string body;
-    bool close{false};                 // close the connection after this answer
+    bool close{false};                      // close the connection after this answer
     std::optional<std::string_view> allow;  // the Allow header, set on 405 (static storage)
 };
 

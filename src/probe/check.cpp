@@ -1,12 +1,11 @@
 #include "probe/check.hpp"
 
+#include <fmt/format.h>
 #include <sys/wait.h>
 
 #include <algorithm>
 #include <cstring>
 #include <optional>
-
-#include <fmt/format.h>
 
 #include "probe/http_client.hpp"
 
@@ -42,7 +41,9 @@ Check::Check(asio::io_context& io, CheckTarget target, Duration interval, Durati
       m_tick(io),
       m_cadence(cadence) {}
 
-Check::~Check() { stop(); }
+Check::~Check() {
+    stop();
+}
 
 void Check::start() {
     stop();

@@ -67,8 +67,8 @@ void add_signals_dropped(std::string& out, const ProbeSnapshot& s) {
                       "Signals that reached clawinit and went nowhere, by name and reason.");
     for (const auto& [key, dropped] : s.dropped) {
         out += fmt::format("{}{{signal=\"{}\",reason=\"{}\"}} {}\n", k_name,
-                           escape_label_value(signal_name(key.first)),
-                           drop_reason_name(key.second), count(dropped));
+                           escape_label_value(signal_name(key.first)), drop_reason_name(key.second),
+                           count(dropped));
     }
 }
 

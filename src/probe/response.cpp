@@ -1,10 +1,10 @@
 #include "probe/response.hpp"
 
-#include <iterator>
-#include <string_view>
+#include <fmt/format.h>
 
 #include <boost/beast/http/status.hpp>
-#include <fmt/format.h>
+#include <iterator>
+#include <string_view>
 
 namespace clawinit {
 
@@ -12,7 +12,8 @@ bool http_response_keeps_alive(const ProbeAnswer& answer, const ResponseFraming&
     return framing.keep_alive && !answer.close;
 }
 
-void append_http_response(std::string& out, const ProbeAnswer& answer, const ResponseFraming& framing) {
+void append_http_response(std::string& out, const ProbeAnswer& answer,
+                          const ResponseFraming& framing) {
     const std::string_view reason =
         boost::beast::http::obsolete_reason(static_cast<boost::beast::http::status>(answer.status));
     auto it = std::back_inserter(out);

@@ -20,7 +20,8 @@ struct ResponseFraming {
 // Appends the response to `out` (a buffer the session reuses, so a steady stream of probes
 // allocates nothing here). The connection stays open after it only if the client asked and
 // the answer does not close it; http_response_keeps_alive() says which.
-void append_http_response(std::string& out, const ProbeAnswer& answer, const ResponseFraming& framing);
+void append_http_response(std::string& out, const ProbeAnswer& answer,
+                          const ResponseFraming& framing);
 bool http_response_keeps_alive(const ProbeAnswer& answer, const ResponseFraming& framing);
 
 // What a request Beast's parser refused (malformed, oversized, with a body) gets: one 400,

@@ -1,17 +1,17 @@
 #include "probe/server.hpp"
 
-#include <array>
-#include <optional>
-#include <string>
-#include <vector>
+#include <fmt/format.h>
 
+#include <array>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
-#include <fmt/format.h>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "log/logger.hpp"
 #include "probe/answer.hpp"
@@ -30,7 +30,8 @@ namespace {
 // quiet (end_of_stream, partial_message, timeout) is not owed an answer.
 bool is_bad_request(const beast::error_code& ec) {
     if (ec == http::error::buffer_overflow) return true;
-    if (ec.category() != beast::http::make_error_code(http::error::bad_method).category()) return false;
+    if (ec.category() != beast::http::make_error_code(http::error::bad_method).category())
+        return false;
     return ec != http::error::end_of_stream && ec != http::error::partial_message;
 }
 
@@ -41,7 +42,9 @@ bool is_bad_request(const beast::error_code& ec) {
 class ProbeSession : public std::enable_shared_from_this<ProbeSession> {
 public:
     ProbeSession(tcp::socket socket, ProbeServer& server)
-        : m_stream(std::move(socket)), m_server(server), m_buffer(server.m_limits.header_limit * 2) {}
+        : m_stream(std::move(socket)),
+          m_server(server),
+          m_buffer(server.m_limits.header_limit * 2) {}
 
     void start(std::list<std::shared_ptr<ProbeSession>>::iterator self) {
         m_self = self;
@@ -91,10 +94,9 @@ private:
         m_parser->header_limit(static_cast<std::uint32_t>(m_server.m_limits.header_limit));
         m_parser->body_limit(0);  // probes carry no body
         m_stream.expires_after(m_server.m_limits.read_timeout);
-        http::async_read(m_stream, m_buffer, *m_parser,
-                         [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                             self->on_read(ec);
-                         });
+        http::async_read(
+            m_stream, m_buffer, *m_parser,
+            [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
     }
 
     void on_read(beast::error_code ec) {
@@ -131,10 +133,9 @@ private:
         append_http_response(m_out, answer, framing);
         m_keep_alive = http_response_keeps_alive(answer, framing);
         m_stream.expires_after(m_server.m_limits.read_timeout);
-        asio::async_write(m_stream, asio::buffer(m_out),
-                          [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                              self->on_write(ec);
-                          });
+        asio::async_write(
+            m_stream, asio::buffer(m_out),
+            [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_write(ec); });
     }
 
     void on_write(beast::error_code ec) {
@@ -182,9 +183,13 @@ ProbeServer::ProbeServer(asio::io_context& io, const IpEndpoint& address, Snapsh
     if (ec) fail("listen");
 }
 
-ProbeServer::~ProbeServer() { close(); }
+ProbeServer::~ProbeServer() {
+    close();
+}
 
-void ProbeServer::start() { do_accept(); }
+void ProbeServer::start() {
+    do_accept();
+}
 
 void ProbeServer::close() {
     if (m_closed) return;
@@ -235,8 +240,8 @@ void ProbeServer::on_accept(const boost::system::error_code& ec, tcp::socket soc
     }
     if (!ec) {
         if (m_accept_failing)
-            log_event(LogLevel::info, "probe_accepting_again",
-                      "probe: accepting connections again", {});
+            log_event(LogLevel::info, "probe_accepting_again", "probe: accepting connections again",
+                      {});
         m_accept_failing = false;
         if (m_sessions.size() >= m_limits.max_connections) evict_one();
         boost::system::error_code ignored;

@@ -14,11 +14,11 @@
 namespace clawinit {
 
 struct ProbeSnapshot {
-    Status status{Status::starting};  // Supervisor::status()
+    Status status{Status::starting};    // Supervisor::status()
     std::optional<std::string> reason;  // Supervisor::reason(): the only source of reasons
-    bool live{true};      // /health: false when live checks fail or the crash budget is spent
-    bool ready{false};    // /ready: child runs, its ready check passes, no stop under way
-    bool started{false};  // /startup: the child has been ready once
+    bool live{true};           // /health: false when live checks fail or the crash budget is spent
+    bool ready{false};         // /ready: child runs, its ready check passes, no stop under way
+    bool started{false};       // /startup: the child has been ready once
     double uptime_seconds{0};  // since clawinit started
     int child_pid{0};          // 0: no child right now
     std::uint64_t restarts{0};
@@ -26,15 +26,15 @@ struct ProbeSnapshot {
 
     // What a `clawinit stop/restart` client needs to know, published so that one run with
     // another environment or no config (docker/kubectl exec) still does the right thing.
-    int restart_signal{0};          // the first --restart-signal: what `restart` sends
+    int restart_signal{0};  // the first --restart-signal: what `restart` sends
     double restart_timeout_seconds{0};
     double stop_timeout_seconds{0};  // drain delay + grace: the longest a stop takes
 
     // /metrics
     std::uint64_t restarts_signal{0};
     std::uint64_t restarts_crash{0};
-    std::map<int, std::uint64_t> forwarded;  // signal number -> count
-    std::map<int, std::uint64_t> exits;      // exit code -> count
+    std::map<int, std::uint64_t> forwarded;                       // signal number -> count
+    std::map<int, std::uint64_t> exits;                           // exit code -> count
     std::map<std::pair<int, DropReason>, std::uint64_t> dropped;  // (signal, why) -> count
     std::uint64_t zombies_reaped{0};
     std::optional<double> last_stop_seconds;

@@ -1,16 +1,14 @@
 #include "runtime/runtime.hpp"
 
+#include <fmt/format.h>
 #include <signal.h>
 #include <unistd.h>
 
+#include <boost/asio/post.hpp>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
-
-#include <boost/asio/post.hpp>
-
-#include <fmt/format.h>
 
 #include "config/signal_names.hpp"
 #include "core/signal_origin.hpp"
@@ -125,8 +123,8 @@ void Runtime::execute(const Action& action) {
                 m_childless = false;  // a failed exec still leaves a child to reap
                 const SpawnOutcome outcome = spawn_child(m_spawn);
                 if (outcome.error && outcome.failed_step != SpawnStep::exec && m_spawn.user)
-                    dispatch(SpawnFailed{outcome.error,
-                                         user_switch_failure(m_config.user, *m_spawn.user, outcome)});
+                    dispatch(SpawnFailed{
+                        outcome.error, user_switch_failure(m_config.user, *m_spawn.user, outcome)});
                 else if (outcome.error)
                     dispatch(SpawnFailed{outcome.error});
                 else
@@ -152,9 +150,13 @@ void Runtime::execute(const Action& action) {
 void Runtime::send_kill(const Kill& kill) {
     // Which calls and which fallback: core/forwarding.hpp.
     switch (kill_call(kill, m_childless)) {
-        case KillCall::none: return;
-        case KillCall::walk_descendants: signal_descendants(kill.signo); return;
-        case KillCall::process: break;
+        case KillCall::none:
+            return;
+        case KillCall::walk_descendants:
+            signal_descendants(kill.signo);
+            return;
+        case KillCall::process:
+            break;
     }
     std::optional<Kill> attempt = kill;
     while (::kill(kill_argument(*attempt), attempt->signo) != 0) {
@@ -233,13 +235,15 @@ void Runtime::reap() {
     m_reap_posted = false;
     const int main_pid = m_supervisor.child_pid();
     std::optional<int> main_status;
-    const ReapResult result = reap_all([&](int pid, int status) {
-        if (main_pid != 0 && pid == main_pid)
-            main_status = status;
-        else if (!(m_ready_check && m_ready_check->on_process_exit(pid, status)) &&
-                 !(m_live_check && m_live_check->on_process_exit(pid, status)))
-            ++m_zombies_reaped;
-    }, k_reap_slice);
+    const ReapResult result = reap_all(
+        [&](int pid, int status) {
+            if (main_pid != 0 && pid == main_pid)
+                main_status = status;
+            else if (!(m_ready_check && m_ready_check->on_process_exit(pid, status)) &&
+                     !(m_live_check && m_live_check->on_process_exit(pid, status)))
+                ++m_zombies_reaped;
+        },
+        k_reap_slice);
     m_childless = result.no_children;
     if (result.more && !m_reap_posted) {
         // An exit storm: the rest after the handlers already waiting (signals, probes). No
@@ -278,9 +282,9 @@ std::unique_ptr<Check> Runtime::make_check(const CheckTarget& target, CheckKindO
     auto report = [this, kind](bool pass, std::string detail) {
         dispatch(CheckResult{kind, pass, std::move(detail)});
     };
-    return std::make_unique<Check>(m_io, target, m_config.check_interval,
-                                   m_config.check_timeout, std::move(report), std::move(hooks),
-                                   kind == CheckKindOf::ready ? Cadence::fast_until_pass : Cadence::steady);
+    return std::make_unique<Check>(
+        m_io, target, m_config.check_interval, m_config.check_timeout, std::move(report),
+        std::move(hooks), kind == CheckKindOf::ready ? Cadence::fast_until_pass : Cadence::steady);
 }
 
 int Runtime::spawn_check_process(const std::vector<std::string>& argv) {
@@ -335,7 +339,8 @@ void Runtime::save_now() {
     if (std::optional<std::string> reason = m_supervisor.stop_reason()) {
         m_state.last_stop_reason = std::move(*reason);
         if (stats.last_stop_duration)
-            m_state.last_stop_seconds = std::chrono::duration<double>(*stats.last_stop_duration).count();
+            m_state.last_stop_seconds =
+                std::chrono::duration<double>(*stats.last_stop_duration).count();
         m_state.last_stop_killed = stats.last_stop_killed;
     }
     m_state.updated_at = now;

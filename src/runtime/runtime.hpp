@@ -10,22 +10,21 @@
 #include <unistd.h>
 
 #include <array>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <cstdint>
 #include <deque>
 #include <memory>
 #include <optional>
-
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/posix/stream_descriptor.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include "config/config.hpp"
 #include "core/supervisor.hpp"
 #include "probe/check.hpp"
 #include "probe/server.hpp"
 #include "probe/snapshot.hpp"
-#include "sys/fd.hpp"
 #include "state/state.hpp"
+#include "sys/fd.hpp"
 #include "sys/spawn.hpp"
 
 namespace clawinit {
@@ -78,7 +77,7 @@ private:
     bool m_reap_posted{false};  // a reap slice is queued behind other handlers
     bool m_childless{false};    // the last waitpid() said ECHILD and nothing was spawned since
     Time m_last_signal_check{};
-    int m_own_pid{::getpid()};       // self_caused_signal() compares senders with it
+    int m_own_pid{::getpid()};        // self_caused_signal() compares senders with it
     std::uint64_t m_self_signals{0};  // SIGPIPE/SIGXFSZ/... our own syscalls raised, not forwarded
     Time m_started_at{Clock::now()};
     std::optional<boost::asio::posix::stream_descriptor> m_log_fd;  // waited on, never read
@@ -87,7 +86,7 @@ private:
     std::unique_ptr<ProbeServer> m_probe;
     std::unique_ptr<Check> m_ready_check;
     std::unique_ptr<Check> m_live_check;
-    int m_checked_pid{0};  // the child the checks are following
+    int m_checked_pid{0};    // the child the checks are following
     PersistedState m_state;  // as loaded at start (counts of earlier boots), then as saved
     PersistedState m_boot_base;
     std::uint64_t m_restarts_seen{0};

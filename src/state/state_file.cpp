@@ -132,7 +132,8 @@ std::string replace_file(const std::string& dir, std::string_view text) {
     const std::string path = join(dir, k_file_name);
     // O_NOFOLLOW: a symlink planted at the temp name must not redirect the write elsewhere;
     // O_NONBLOCK: a FIFO planted there fails (ENXIO) instead of hanging the loop.
-    Fd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644));
+    Fd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK,
+                 0644));
     // Nothing was created, so there is nothing to remove (and what is at that path, if
     // anything, is not ours).
     if (!fd) return describe("open", temp, errno);

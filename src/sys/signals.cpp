@@ -44,9 +44,9 @@ std::vector<ReceivedSignal> read_signals(int signal_fd) {
         if (n <= 0) break;  // EAGAIN: drained
         const auto count = static_cast<std::size_t>(n) / sizeof(signalfd_siginfo);
         for (std::size_t i = 0; i < count; ++i)
-            signals.push_back(ReceivedSignal{static_cast<int>(infos[i].ssi_signo),
-                                             SignalOrigin{infos[i].ssi_code,
-                                                          static_cast<int>(infos[i].ssi_pid)}});
+            signals.push_back(ReceivedSignal{
+                static_cast<int>(infos[i].ssi_signo),
+                SignalOrigin{infos[i].ssi_code, static_cast<int>(infos[i].ssi_pid)}});
         if (count < std::size(infos)) break;
     }
     return signals;

@@ -1,22 +1,20 @@
 #include "sys/spawn.hpp"
 
+#include <fmt/format.h>
 #include <grp.h>
 #include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <memory>
-#include <new>
-#include <cerrno>
-#include <cstring>
-#include <string_view>
-#include <system_error>
-
-#include <fmt/format.h>
-
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <cerrno>
+#include <cstring>
+#include <memory>
+#include <new>
+#include <string_view>
+#include <system_error>
 // Boost 1.81's process/v2 uses boost::optional without including it.
 #include <boost/optional.hpp>
 #include <boost/process/v2/process.hpp>
@@ -27,9 +25,12 @@ namespace bp = boost::process::v2;
 
 namespace {
 
-constexpr std::string_view k_default_path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+constexpr std::string_view k_default_path =
+    "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-std::string_view key_of(std::string_view entry) { return entry.substr(0, entry.find('=')); }
+std::string_view key_of(std::string_view entry) {
+    return entry.substr(0, entry.find('='));
+}
 
 // Boost's launcher sends the child's errno through its error pipe, nothing else: a failed
 // user switch is told apart from a failed exec by this flag and the step, errno in the low
@@ -52,10 +53,14 @@ void decode_child_error(int value, SpawnOutcome& outcome) {
 
 const char* step_name(SpawnStep step) {
     switch (step) {
-        case SpawnStep::setgroups: return "setgroups";
-        case SpawnStep::setgid: return "setgid";
-        case SpawnStep::setuid: return "setuid";
-        case SpawnStep::exec: break;
+        case SpawnStep::setgroups:
+            return "setgroups";
+        case SpawnStep::setgid:
+            return "setgid";
+        case SpawnStep::setuid:
+            return "setuid";
+        case SpawnStep::exec:
+            break;
     }
     return "exec";
 }
@@ -65,7 +70,8 @@ struct ChildSetup {
     const SpawnSpec& spec;
 
     template <typename Launcher>
-    bp::error_code on_exec_setup(Launcher& launcher, const bp::filesystem::path&, const char* const*&) {
+    bp::error_code on_exec_setup(Launcher& launcher, const bp::filesystem::path&,
+                                 const char* const*&) {
         auto fail = [] { return bp::error_code(errno, bp::system_category()); };
         // Boost 1.81's close_all() compares each whitelist entry with itself, so it closes only
         // the fds above its error pipe: our probe listener, signalfd and epoll fds below it
@@ -94,7 +100,8 @@ struct ChildSetup {
                 errno = encode_user_switch(step, errno);  // what Boost writes to its pipe
                 return bp::error_code(errno, bp::system_category());
             };
-            if (::setgroups(ids.groups.size(), ids.groups.data()) != 0) return fail_user(SpawnStep::setgroups);
+            if (::setgroups(ids.groups.size(), ids.groups.data()) != 0)
+                return fail_user(SpawnStep::setgroups);
             if (::setgid(ids.gid) != 0) return fail_user(SpawnStep::setgid);
             if (::setuid(ids.uid) != 0) return fail_user(SpawnStep::setuid);
         }
@@ -143,7 +150,8 @@ void prepare_spawning() {
 TerminalMode detect_terminal() {
     if (!::isatty(STDIN_FILENO)) return TerminalMode::none;
     const pid_t foreground = ::tcgetpgrp(STDIN_FILENO);
-    return foreground > 0 && foreground == ::getpgrp() ? TerminalMode::foreground : TerminalMode::none;
+    return foreground > 0 && foreground == ::getpgrp() ? TerminalMode::foreground
+                                                       : TerminalMode::none;
 }
 
 void reclaim_terminal() {
@@ -161,7 +169,8 @@ std::string user_switch_failure(const std::string& user_spec, const UserIds& ids
         ::getuid());
 }
 
-std::vector<std::string> child_environment(char** environ_now, const std::vector<std::string>& extra) {
+std::vector<std::string> child_environment(char** environ_now,
+                                           const std::vector<std::string>& extra) {
     std::vector<std::string> env;
     for (char** e = environ_now; e && *e; ++e) env.emplace_back(*e);
     for (const auto& entry : extra) {
@@ -220,7 +229,8 @@ int error_of(const Error& error) {
 SpawnOutcome spawn_or_throw(const SpawnSpec& spec) {
     SpawnOutcome outcome;
     prepare_spawning();  // a no-op but after a failed pidfd (below)
-    const std::string executable = resolve_executable(spec.command.front(), spec.env, outcome.error);
+    const std::string executable =
+        resolve_executable(spec.command.front(), spec.env, outcome.error);
     if (outcome.error) return outcome;
 
     std::vector<const char*> envp;
@@ -240,8 +250,8 @@ SpawnOutcome spawn_or_throw(const SpawnSpec& spec) {
     // exec untouched; Boost would otherwise put the resolved path in argv[0].
     const char** whole_argv = argv.data();
     try {
-        auto child = launcher(launcher_context()->get_executor(), ec, bp::filesystem::path(executable),
-                              whole_argv, ChildSetup{spec});
+        auto child = launcher(launcher_context()->get_executor(), ec,
+                              bp::filesystem::path(executable), whole_argv, ChildSetup{spec});
         if (ec) {
             // The launcher's failed child exits on its own; the reaper collects it like any orphan.
             decode_child_error(ec.value(), outcome);
@@ -255,7 +265,9 @@ SpawnOutcome spawn_or_throw(const SpawnSpec& spec) {
         if (launcher.pid < 0) {
             outcome.error = error_of(error);  // nothing forked
         } else if (ec) {
-            decode_child_error(ec.value(), outcome);  // the exec (or user switch) failed; the reaper collects that child
+            decode_child_error(
+                ec.value(),
+                outcome);  // the exec (or user switch) failed; the reaper collects that child
         } else {
             // Boost opens a pidfd for the handle we detach at once, and throws when
             // pidfd_open fails (ENOSYS before Linux 5.3 and under valgrind, EPERM under a

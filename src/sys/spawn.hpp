@@ -20,11 +20,11 @@ namespace clawinit {
 enum class TerminalMode { none, foreground };
 
 struct SpawnSpec {
-    std::vector<std::string> command;   // argv; command[0] is looked up in PATH if it has no '/'
-    std::vector<std::string> env;       // complete KEY=VALUE environment of the child
-    std::optional<UserIds> user;        // drop to these ids before exec
-    sigset_t child_mask{};              // the mask clawinit inherited, restored in the child
-    std::optional<rlimit> fd_limit;     // RLIMIT_NOFILE clawinit started with, when it raised its own
+    std::vector<std::string> command;  // argv; command[0] is looked up in PATH if it has no '/'
+    std::vector<std::string> env;      // complete KEY=VALUE environment of the child
+    std::optional<UserIds> user;       // drop to these ids before exec
+    sigset_t child_mask{};             // the mask clawinit inherited, restored in the child
+    std::optional<rlimit> fd_limit;  // RLIMIT_NOFILE clawinit started with, when it raised its own
     TerminalMode terminal{TerminalMode::none};
 };
 
@@ -51,7 +51,8 @@ std::string user_switch_failure(const std::string& user_spec, const UserIds& ids
 
 // The environment clawinit passes on: its own, with each KEY=VALUE of `extra` replacing or
 // adding KEY.
-std::vector<std::string> child_environment(char** environ_now, const std::vector<std::string>& extra);
+std::vector<std::string> child_environment(char** environ_now,
+                                           const std::vector<std::string>& extra);
 
 // PATH lookup like execvp, without running anything: ENOENT if nothing is found, EACCES if
 // only non-executable matches exist.

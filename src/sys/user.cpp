@@ -103,7 +103,8 @@ UserIds resolve_user(std::string_view spec, std::string_view passwd_text,
         bool group_found = false;
         for_each_entry(group_text, 3, [&](const auto& f) {
             auto gid = number(f[2]);
-            if (!group_found && gid && (f[0] == group || (number(group) && *number(group) == *gid))) {
+            if (!group_found && gid &&
+                (f[0] == group || (number(group) && *number(group) == *gid))) {
                 ids.gid = *gid;
                 group_found = true;
             }
@@ -122,7 +123,8 @@ UserIds resolve_user(std::string_view spec, std::string_view passwd_text,
             auto gid = number(f[2]);
             if (!gid) return;
             for (auto member : split(f[3], ','))
-                if (member == user_name && std::find(ids.groups.begin(), ids.groups.end(), *gid) == ids.groups.end())
+                if (member == user_name &&
+                    std::find(ids.groups.begin(), ids.groups.end(), *gid) == ids.groups.end())
                     ids.groups.push_back(*gid);
         });
     }

@@ -130,8 +130,9 @@ TEST_CASE("to_yaml puts the config's warnings at the top, as comments (check-con
     const std::string path = write_temp("restart-signal: [USR1]\nrewrite: ['USR1:0']\n");
     const Config config = load_file_only(path, {});
     const std::string yaml = to_yaml(config);
-    CHECK(contains(yaml, ")\n# warning: rewrite SIGUSR1:0 drops SIGUSR1, a restart signal: the "
-                         "child never gets it, so every restart request times out\n"));
+    CHECK(contains(yaml,
+                   ")\n# warning: rewrite SIGUSR1:0 drops SIGUSR1, a restart signal: the "
+                   "child never gets it, so every restart request times out\n"));
     // Still a config file that loads back to the same values.
     const std::string again = write_temp(yaml);
     CHECK(load_file_only(again, {}).rewrite == config.rewrite);

@@ -80,10 +80,22 @@ TEST_CASE("parse_check_target: tcp, http and exec") {
 
 TEST_CASE("parse_check_target rejects malformed checks") {
     const char* const cases[] = {
-        "",          "localhost:80",    "https://host:443/",  "tcp://host",
-        "tcp://:80", "tcp://host:80/x", "http://host/readyz", "http://host:99999/",
-        "exec:",     "exec:   ",        "http://host:80/a b", "udp://host:53",
-        "exec:\"",   "exec:a 'b",       "exec:''",            "exec:\"\" arg",
+        "",
+        "localhost:80",
+        "https://host:443/",
+        "tcp://host",
+        "tcp://:80",
+        "tcp://host:80/x",
+        "http://host/readyz",
+        "http://host:99999/",
+        "exec:",
+        "exec:   ",
+        "http://host:80/a b",
+        "udp://host:53",
+        "exec:\"",
+        "exec:a 'b",
+        "exec:''",
+        "exec:\"\" arg",
     };
     for (const char* text : cases) {
         CAPTURE(text);
@@ -92,9 +104,10 @@ TEST_CASE("parse_check_target rejects malformed checks") {
                              ValueError);
     }
     CHECK_THROWS_WITH_AS(parse_check_target("exec:\"unterminated"),
-                         "bad check 'exec:\"unterminated' (exec: unterminated \" quote)", ValueError);
-    CHECK_THROWS_WITH_AS(parse_check_target("exec:\t\n"), "bad check 'exec:\t\n' (exec: needs a command)",
+                         "bad check 'exec:\"unterminated' (exec: unterminated \" quote)",
                          ValueError);
+    CHECK_THROWS_WITH_AS(parse_check_target("exec:\t\n"),
+                         "bad check 'exec:\t\n' (exec: needs a command)", ValueError);
     CHECK_THROWS_WITH_AS(parse_check_target("exec:\"\" x"),
                          "bad check 'exec:\"\" x' (exec: the program name is empty)", ValueError);
 }
@@ -102,7 +115,8 @@ TEST_CASE("parse_check_target rejects malformed checks") {
 TEST_CASE("exec check commands split on blanks, with quotes, without a shell") {
     // Once in src/probe/check.cpp as split_command; the config's parse is now the only grammar.
     using V = std::vector<std::string>;
-    CHECK(parse_check_target("exec:/clawinit probe ready").argv == V{"/clawinit", "probe", "ready"});
+    CHECK(parse_check_target("exec:/clawinit probe ready").argv ==
+          V{"/clawinit", "probe", "ready"});
     CHECK(parse_check_target("exec:  a \t b  ").argv == V{"a", "b"});
     CHECK(parse_check_target("exec:sh -c 'exit 3'").argv == V{"sh", "-c", "exit 3"});
     CHECK(parse_check_target("exec:echo \"a b\"c ''").argv == V{"echo", "a bc", ""});

@@ -231,7 +231,8 @@ TEST_CASE("a command given as one string is refused, even when the command line 
     TempDir dir;
     const std::string file = dir.write("c.yaml", "grace: 2s\ncommand: node app.js\n");
     const std::string message =
-        file + ":2:10: key 'command': expects a list, not a string: command: [\"node\", \"app.js\"]";
+        file +
+        ":2:10: key 'command': expects a list, not a string: command: [\"node\", \"app.js\"]";
     CHECK_THROWS_WITH_AS(run({"-c", file}), message.c_str(), ConfigError);
     CHECK_THROWS_WITH_AS(run({"-c", file, "--", "sh"}), message.c_str(), ConfigError);
     CHECK_THROWS_WITH_AS(load_file_only(file, {}), message.c_str(), ConfigError);
@@ -251,19 +252,26 @@ TEST_CASE("config errors found at load, with where they were given: the run and 
         {{"-c", user_file, "x"}, {}, user_file + ":2:7: key 'user': " + unknown_user},
         {{"--user", "nosuchuser-clawinit", "x"}, {}, "option '--user': " + unknown_user},
         {{"x"}, {{"CLAWINIT_USER", "nosuchuser-clawinit"}}, "env CLAWINIT_USER: " + unknown_user},
-        {{"--user", "4294967295", "x"}, {},
+        {{"--user", "4294967295", "x"},
+         {},
          "option '--user': bad user id '4294967295' (use 0..4294967294)"},
-        {{"--user", "root:4294967295", "x"}, {},
+        {{"--user", "root:4294967295", "x"},
+         {},
          "option '--user': bad group id '4294967295' (use 0..4294967294)"},
-        {{"--restart-timeout", "0", "x"}, {},
+        {{"--restart-timeout", "0", "x"},
+         {},
          "option '--restart-timeout': bad duration '0' (must be longer than 0)"},
-        {{"x"}, {{"CLAWINIT_RESTART_TIMEOUT", "0s"}},
+        {{"x"},
+         {{"CLAWINIT_RESTART_TIMEOUT", "0s"}},
          "env CLAWINIT_RESTART_TIMEOUT: bad duration '0s' (must be longer than 0)"},
-        {{"--ready-check", "exec:\"unterminated", "x"}, {},
+        {{"--ready-check", "exec:\"unterminated", "x"},
+         {},
          "option '--ready-check': bad check 'exec:\"unterminated' (exec: unterminated \" quote)"},
-        {{"--live-check", "exec:   ", "x"}, {},
+        {{"--live-check", "exec:   ", "x"},
+         {},
          "option '--live-check': bad check 'exec:   ' (exec: needs a command)"},
-        {{"--live-check", "exec:\"\"", "x"}, {},
+        {{"--live-check", "exec:\"\"", "x"},
+         {},
          "option '--live-check': bad check 'exec:\"\"' (exec: the program name is empty)"},
     };
     for (const Case& c : cases) {

@@ -25,14 +25,17 @@ struct Pipe {
         ::fcntl(fds[0], F_SETFL, flags | O_NONBLOCK);
         char buf[65536];
         ssize_t n;
-        while ((n = ::read(fds[0], buf, sizeof buf)) > 0) text.append(buf, static_cast<std::size_t>(n));
+        while ((n = ::read(fds[0], buf, sizeof buf)) > 0)
+            text.append(buf, static_cast<std::size_t>(n));
         ::fcntl(fds[0], F_SETFL, flags);
         return text;
     }
     int fds[2]{-1, -1};
 };
 
-std::string notice(std::uint64_t n) { return "dropped " + std::to_string(n) + "\n"; }
+std::string notice(std::uint64_t n) {
+    return "dropped " + std::to_string(n) + "\n";
+}
 
 const std::string k_line = std::string(99, 'x') + "\n";
 
@@ -45,7 +48,7 @@ TEST_CASE("a pipe nobody reads: lines wait in a bounded buffer, the rest is coun
     for (int i = 0; i < 2000; ++i) out.write_line(k_line);
     CHECK(out.pending());
     CHECK(out.wait_fd() >= 0);
-    CHECK(out.wait_fd() != pipe.fds[1]);  // a private description...
+    CHECK(out.wait_fd() != pipe.fds[1]);                       // a private description...
     CHECK((::fcntl(pipe.fds[1], F_GETFL) & O_NONBLOCK) == 0);  // ...the child's stays blocking
     const std::uint64_t dropped = out.dropped();
     CHECK(dropped > 0);

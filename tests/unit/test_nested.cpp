@@ -6,7 +6,7 @@
 using namespace clawinit;
 
 TEST_CASE("nested only when CLAWINIT_PARENT names the parent pid exactly") {
-    CHECK(nested_under_clawinit("1", 1));        // the outer clawinit is PID 1
+    CHECK(nested_under_clawinit("1", 1));  // the outer clawinit is PID 1
     CHECK(nested_under_clawinit("4242", 4242));
     CHECK_FALSE(nested_under_clawinit(nullptr, 1));
     CHECK_FALSE(nested_under_clawinit("", 1));

@@ -1,6 +1,5 @@
 // The decision after PR_SET_PDEATHSIG: did the parent clawinit started under die already?
 #include <doctest/doctest.h>
-
 #include <unistd.h>
 
 #include "sys/parent_death.hpp"
@@ -9,10 +8,10 @@ using namespace clawinit;
 
 TEST_CASE("the parent is gone when getppid() no longer names it") {
     CHECK_FALSE(parent_gone(4242, 4242));
-    CHECK(parent_gone(4242, 1));    // adopted by init
-    CHECK(parent_gone(4242, 17));   // adopted by a subreaper (systemd --user, a shell)
-    CHECK(parent_gone(4242, 0));    // adopted by a process outside our PID namespace
-    CHECK_FALSE(parent_gone(1, 1)); // started by init (a systemd service): nothing died
+    CHECK(parent_gone(4242, 1));     // adopted by init
+    CHECK(parent_gone(4242, 17));    // adopted by a subreaper (systemd --user, a shell)
+    CHECK(parent_gone(4242, 0));     // adopted by a process outside our PID namespace
+    CHECK_FALSE(parent_gone(1, 1));  // started by init (a systemd service): nothing died
 }
 
 TEST_CASE("a parent outside the PID namespace (clawinit is PID 1) cannot be judged") {

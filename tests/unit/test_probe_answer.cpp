@@ -44,23 +44,27 @@ ProbeSnapshot snapshot(Status status, bool live, bool ready, bool started, int p
 std::vector<State> states() {
     // Reasons come from the Supervisor (Supervisor::reason); the answer only writes them.
     return {
-        {"starting, no child yet", snapshot(Status::starting, true, false, false, 0, "child starting"),
-         200, 503, 503, "child starting"},
+        {"starting, no child yet",
+         snapshot(Status::starting, true, false, false, 0, "child starting"), 200, 503, 503,
+         "child starting"},
         {"starting, child not ready yet",
-         snapshot(Status::starting, true, false, false, 42, "ready check failing"), 200, 503,
-         503, "ready check failing"},
+         snapshot(Status::starting, true, false, false, 42, "ready check failing"), 200, 503, 503,
+         "ready check failing"},
         {"running, ready", snapshot(Status::running, true, true, true, 42), 200, 200, 200, ""},
         {"unready: ready check failing",
-         snapshot(Status::unready, true, false, true, 42, "ready check failing: connection refused"),
+         snapshot(Status::unready, true, false, true, 42,
+                  "ready check failing: connection refused"),
          200, 503, 200, "ready check failing: connection refused"},
         {"restarting", snapshot(Status::restarting, true, false, true, 0, "restart requested"), 200,
          503, 200, "restart requested"},
-        {"backoff", snapshot(Status::backoff, true, false, true, 0, "child crashed, restart pending"),
-         200, 503, 200, "child crashed, restart pending"},
-        {"stopping", snapshot(Status::stopping, true, false, true, 42, "graceful shutdown"), 200, 503,
-         200, "graceful shutdown"},
-        {"crash budget spent", snapshot(Status::stopping, false, false, true, 0, "crash budget spent"),
-         503, 503, 200, "crash budget spent"},
+        {"backoff",
+         snapshot(Status::backoff, true, false, true, 0, "child crashed, restart pending"), 200,
+         503, 200, "child crashed, restart pending"},
+        {"stopping", snapshot(Status::stopping, true, false, true, 42, "graceful shutdown"), 200,
+         503, 200, "graceful shutdown"},
+        {"crash budget spent",
+         snapshot(Status::stopping, false, false, true, 0, "crash budget spent"), 503, 503, 200,
+         "crash budget spent"},
     };
 }
 
@@ -192,8 +196,8 @@ TEST_CASE("probe answers: /status JSON") {
     SUBCASE("reason and status are JSON-escaped") {
         s.status = Status::running;
         s.reason = "check said \"no\"\n";
-        CHECK(answer_probe("GET", "/status", s)
-                  .body.find(R"(,"reason":"check said \"no\"\n",)") != std::string::npos);
+        CHECK(answer_probe("GET", "/status", s).body.find(R"(,"reason":"check said \"no\"\n",)") !=
+              std::string::npos);
         s.ready = false;
         CHECK(answer_probe("GET", "/ready", s).body ==
               R"({"ready":false,"reason":"check said \"no\"\n"})"

@@ -1,8 +1,7 @@
+#include <doctest/doctest.h>
 #include <signal.h>
 
 #include <initializer_list>
-
-#include <doctest/doctest.h>
 
 #include "core/signal_origin.hpp"
 

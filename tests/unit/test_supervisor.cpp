@@ -1,13 +1,14 @@
 // Every lifecycle rule of the Supervisor, driven by a fake clock: no process, no signal, no
 // sleep. Each case reads as "this happens, then the Supervisor asks for that".
+#include "test_supervisor.hpp"
+
 #include <doctest/doctest.h>
+#include <sys/wait.h>
 
 #include <cerrno>
 #include <csignal>
-#include <sys/wait.h>
 
 #include "core/supervisor.hpp"
-#include "test_supervisor.hpp"
 
 using namespace clawinit;
 using namespace clawinit::test;
@@ -24,7 +25,8 @@ TEST_CASE("start spawns the child and runs it") {
 }
 
 TEST_CASE("exec failure exits 127 or 126 once the tree is empty, never restarts") {
-    for (auto [err, code] : {std::pair{ENOENT, 127}, std::pair{EACCES, 126}, std::pair{ENOEXEC, 126}}) {
+    for (auto [err, code] :
+         {std::pair{ENOENT, 127}, std::pair{EACCES, 126}, std::pair{ENOEXEC, 126}}) {
         Config c;
         c.on_crash = OnCrash::always;
         Harness h(c);
@@ -184,7 +186,8 @@ TEST_CASE("a non-restart exit code after a restart signal follows the crash poli
     CHECK(all_of<Exit>(h.send(ChildrenGone{})).at(0).code == 0);
 }
 
-TEST_CASE("configurable restart contract: SIGUSR2 and exit code 0 (OpenClaw 2026.9 external mode)") {
+TEST_CASE(
+    "configurable restart contract: SIGUSR2 and exit code 0 (OpenClaw 2026.9 external mode)") {
     Config c;
     c.restart_signals = {SIGUSR2};
     c.restart_exit_codes = {0};
@@ -366,7 +369,8 @@ TEST_CASE("child exiting during the drain finishes the stop") {
 TEST_CASE("other signals are forwarded unchanged, real-time ones included") {
     Harness h;
     h.start(55);
-    for (int signo : {SIGHUP, SIGUSR2, SIGWINCH, SIGALRM, SIGCONT, SIGTSTP, SIGRTMIN, SIGRTMIN + 3, SIGRTMAX}) {
+    for (int signo :
+         {SIGHUP, SIGUSR2, SIGWINCH, SIGALRM, SIGCONT, SIGTSTP, SIGRTMIN, SIGRTMIN + 3, SIGRTMAX}) {
         auto a = h.send(SignalReceived{signo});
         REQUIRE(all_of<Kill>(a).size() == 1);
         CHECK(all_of<Kill>(a)[0].signo == signo);
@@ -627,7 +631,7 @@ TEST_CASE("live checks count after the start period for a child that never gets 
     h.start(10);
     fail_live(h, 29);  // 58 s
     CHECK(h.sup.live());
-    h.advance(2s);     // 60 s after the spawn: the start period is over
+    h.advance(2s);  // 60 s after the spawn: the start period is over
     fail_live(h, 2);
     CHECK(h.sup.live());
     fail_live(h, 1);
@@ -738,7 +742,8 @@ TEST_CASE("signals in the crash backoff are dropped with reason backoff") {
     h.start(10);
     h.send(ChildExited{exited(3)});
     REQUIRE(h.sup.phase() == Phase::backoff);
-    CHECK(logged(h.send(SignalReceived{SIGUSR1}), "SIGUSR1 dropped: no child during the crash backoff"));
+    CHECK(logged(h.send(SignalReceived{SIGUSR1}),
+                 "SIGUSR1 dropped: no child during the crash backoff"));
     h.send(SignalReceived{SIGHUP});
     CHECK(h.sup.stats().dropped.at({SIGUSR1, DropReason::backoff}) == 1);
     CHECK(h.sup.stats().dropped.at({SIGHUP, DropReason::backoff}) == 1);
@@ -772,7 +777,8 @@ TEST_CASE("a child that dies of the forwarded stop signal is logged as stopped b
     Harness shell;  // a wrapper that reports the death as exit code 143
     shell.start(11);
     shell.send(SignalReceived{SIGTERM});
-    CHECK(logged(shell.send(ChildExited{exited(143)}), "stopped by SIGTERM (forwarded; reported as exit code 143)"));
+    CHECK(logged(shell.send(ChildExited{exited(143)}),
+                 "stopped by SIGTERM (forwarded; reported as exit code 143)"));
 
     Harness no_stop;  // a SIGTERM from elsewhere is not ours to explain
     no_stop.start(12);
