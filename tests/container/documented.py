@@ -10,16 +10,25 @@ and that every command line of those README blocks is quoted here: a README edit
 test fails. The two deliberate substitutions, both what a user of that engine would type:
 `docker` -> `podman` for Podman ("podman takes the same commands"), and `docker compose`
 (the v2 plugin, not packaged in Debian) -> `docker-compose` (Compose v1) for Compose.
+
+The README's "Quick start" blocks are taken from the README itself rather than quoted: its
+```dockerfile block is built as written on the local debian:bookworm-slim (QuickStartDockerfile),
+and its ```yaml container fragment must equal examples/k8s/deployment.yaml's clawinit container
+(QuickStartKubernetes), so an edit to either side that breaks the other fails here.
 """
 import json
 import os
 import pty
 import re
 import select
+import shlex
 import subprocess
 import sys
+import tempfile
 import time
 import unittest
+
+import yaml
 
 ENGINE = os.environ.get("ENGINE", "docker")
 REPO = os.environ.get("CT_REPO", os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -76,6 +85,19 @@ def sh_blocks_after(path, heading):
     for block in re.findall(r"```sh\n(.*?)```", section, re.S):
         lines += [line for line in block.splitlines() if line.strip()]
     return lines
+
+
+def quick_start_block(lang):
+    """The one ```LANG block of the README's "## Quick start" section, verbatim."""
+    with open(README) as f:
+        text = f.read()
+    start = text.index("## Quick start\n")
+    nxt = re.search(r"^## ", text[start + 3:], re.M)
+    section = text[start:start + 3 + nxt.start()] if nxt else text[start:]
+    blocks = re.findall(rf"```{lang}\n(.*?)```", section, re.S)
+    if len(blocks) != 1:
+        raise AssertionError(f"Quick start has {len(blocks)} ```{lang} blocks, expected one")
+    return blocks[0], section
 
 
 def engine_line(line):
@@ -196,6 +218,134 @@ class Compose(unittest.TestCase):
         sh(COMPOSE_EXAMPLE[9], cwd=cwd, timeout=60)
         state = json.loads(eng("inspect", "-f", "{{json .State}}", "compose_openclaw_1").stdout or "{}")
         self.assertEqual(state.get("ExitCode"), 0, state)
+
+
+class QuickStartDockerfile(unittest.TestCase):
+    """README "Quick start": the ```dockerfile block as written, after a FROM of the local
+    debian:bookworm-slim, then what the bullets under it promise that seconds can check: the
+    HEALTHCHECK turns healthy, `restart --wait` restarts in place (PID 1 unchanged), and
+    `docker stop` ends it gracefully with the gateway's exit code."""
+
+    IMAGE = "clawinit-quickstart:test"
+    NAME = "clawinit-quickstart"
+
+    def setUp(self):
+        eng("rm", "-f", self.NAME)
+        self.addCleanup(eng, "rmi", "-f", self.IMAGE)
+        self.addCleanup(eng, "rm", "-f", self.NAME)
+
+    def state(self):
+        return json.loads(eng("inspect", "-f", "{{json .State}}", self.NAME).stdout or "{}")
+
+    def health(self):
+        return (self.state().get("Health") or {}).get("Status")
+
+    def test_dockerfile_block_as_written(self):
+        block, section = quick_start_block("dockerfile")
+        prose = " ".join(section.split())
+        directives = {}
+        for line in block.splitlines():
+            if line.strip() and not line.startswith("#"):
+                word, _, rest = line.partition(" ")
+                directives[word] = rest
+        entrypoint = json.loads(directives["ENTRYPOINT"])
+        health_cmd = json.loads(directives["HEALTHCHECK"].removeprefix("CMD "))
+        # The bullet's exec line is run below as written; it must name the block's binary.
+        m = re.search(r"`docker exec CONTAINER (\S+) restart --wait`", prose)
+        self.assertIsNotNone(m, "the Quick start bullet `docker exec CONTAINER ... restart --wait`")
+        self.assertEqual(m[1], entrypoint[0])
+        gateway = json.loads(eng("image", "inspect", "clawinit-gateway", "--format",
+                                 "{{json .Config.Cmd}}", check=True).stdout)[0]
+        with tempfile.TemporaryDirectory() as ctx:
+            with open(os.path.join(ctx, "Dockerfile"), "w") as f:
+                f.write("FROM debian:bookworm-slim\n" + block +
+                        "# Not in the README: there is no node app here, so the example gateway\n"
+                        "# of the same image stands in for it (the run below overrides CMD).\n"
+                        f"COPY --from=clawinit-gateway:latest {gateway} /usr/local/bin/gw\n")
+            # README: "With Podman, build with `--format docker` to keep it" (the HEALTHCHECK).
+            fmt = ["--format", "docker"] if ENGINE == "podman" else []
+            out = eng("build", "-q", *fmt, "-t", self.IMAGE, ctx)
+            self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+        image = json.loads(eng("image", "inspect", self.IMAGE, check=True).stdout)[0]
+        self.assertEqual(image["Config"]["Entrypoint"], entrypoint)
+        # Docker keeps it in Config.Healthcheck, Podman's inspect at the top level.
+        kept = image["Config"].get("Healthcheck") or image.get("Healthcheck") or {}
+        self.assertEqual(kept.get("Test"), ["CMD", *health_cmd])
+
+        # The block's HEALTHCHECK has Docker's default 30 s interval; 1s at `run` time keeps its
+        # CMD (Docker merges the two). Podman without systemd runs a HEALTHCHECK only through
+        # `podman healthcheck run`, which is what its systemd timer would call.
+        interval = ["--health-interval", "1s"] if ENGINE == "docker" else []
+        started = time.monotonic()
+        out = eng("run", "-d", "--name", self.NAME, *interval, self.IMAGE, "/usr/local/bin/gw")
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+        if ENGINE == "podman":
+            wait_for(lambda: eng("healthcheck", "run", self.NAME).returncode == 0,
+                     "podman healthcheck run to pass", timeout=30)
+        wait_for(lambda: self.health() == "healthy", "the HEALTHCHECK to turn healthy", timeout=30)
+        healthy_after = time.monotonic() - started
+        cmdline = eng("exec", self.NAME, "cat", "/proc/1/cmdline", check=True).stdout
+        self.assertEqual(cmdline.split("\0")[:2], [entrypoint[0], "--"])
+
+        pid1 = self.state()["Pid"]
+        line = f"{ENGINE} exec {self.NAME} {m[1]} restart --wait"
+        out = subprocess.run(shlex.split(line), capture_output=True, text=True, timeout=PATIENCE)
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+        self.assertRegex(out.stdout, r"restarted: child pid \d+ -> \d+, ready after")
+        self.assertEqual(self.state()["Pid"], pid1, "restart --wait must keep the container's PID 1")
+        self.assertTrue(self.state()["Running"])
+
+        # `docker stop`: SIGTERM, the runtime's SIGKILL at 10 s. clawinit's grace is 8 s; the
+        # example gateway exits 0 on SIGTERM at once, and that code is the container's.
+        started = time.monotonic()
+        eng("stop", self.NAME, check=True)
+        took = time.monotonic() - started
+        state = self.state()
+        self.assertEqual(state["ExitCode"], 0, state)
+        self.assertLess(took, 5, "a graceful stop ends well within clawinit's 8 s grace")
+        print(f"   quick start image: healthy {healthy_after:.1f}s after run, stop took {took:.1f}s",
+              flush=True)
+
+
+class QuickStartKubernetes(unittest.TestCase):
+    """README "Quick start": the ```yaml container fragment is examples/k8s/deployment.yaml's
+    clawinit container, key for key (the example is what validate_manifests.py checks)."""
+
+    def test_yaml_fragment_matches_the_example_deployment(self):
+        block, _ = quick_start_block("yaml")
+        snippet = yaml.safe_load(block)
+        k8s = os.path.join(REPO, "examples", "k8s")
+        with open(os.path.join(k8s, "deployment.yaml")) as f:
+            pod = yaml.safe_load(f)["spec"]["template"]["spec"]
+        container = next(c for c in pod["containers"]
+                         if os.path.basename((c.get("command") or [""])[0]) == "clawinit")
+        ports = {p["name"]: p["containerPort"] for p in container.get("ports", []) if "name" in p}
+
+        def resolved(probe):
+            # The fragment has no `ports:`, so it names 8899 where the Deployment names `probes`.
+            probe = json.loads(json.dumps(probe))
+            get = probe.get("httpGet", {})
+            if isinstance(get.get("port"), str):
+                get["port"] = ports[get["port"]]
+            return probe
+
+        self.assertLessEqual({"command", "args", "terminationGracePeriodSeconds"}, set(snippet))
+        self.assertEqual(sorted(k for k in snippet if k.endswith("Probe")),
+                         sorted(k for k in container if k.endswith("Probe")))
+        for key, value in snippet.items():
+            with self.subTest(key=key):
+                if key == "terminationGracePeriodSeconds":  # the pod's, not the container's
+                    self.assertEqual(value, pod[key])
+                elif key.endswith("Probe"):
+                    self.assertEqual(resolved(value), resolved(container[key]))
+                else:
+                    self.assertEqual(value, container[key])
+        # The grace arithmetic in the fragment's comment names the ConfigMap's values.
+        m = re.search(r"drain (\S+) \+ grace (\S+),", block)
+        self.assertIsNotNone(m, "the `> drain D + grace D` comment")
+        with open(os.path.join(k8s, "configmap.yaml")) as f:
+            config = yaml.safe_load(yaml.safe_load(f)["data"]["clawinit.yaml"])
+        self.assertEqual((m[1], m[2]), (config["drain-delay"], config["grace"]))
 
 
 class Interactive(unittest.TestCase):
