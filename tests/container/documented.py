@@ -165,7 +165,10 @@ class DockerRun(unittest.TestCase):
         restarted = sh(RUN_BLOCK[3])
         self.assertRegex(restarted.stdout, r"restarted: child pid \d+ -> \d+, ready after")
         sh(RUN_BLOCK[4])
-        wait_for(lambda: '"restarts":2' in (sh(RUN_BLOCK[2], check=False).stdout), "the USR1 restart")
+        # Fire and forget: "restarts":2 shows once the new child is spawned, "running" only once
+        # its ready check passes (the gateway listens a moment later), so wait for both.
+        wait_for(lambda: '"restarts":2' in (sh(RUN_BLOCK[2], check=False).stdout) and
+                 http_ok("http://127.0.0.1:8899/readyz"), "the USR1 restart, ready again")
         self.assertIn("running", sh(RUN_BLOCK[5]).stdout)
         sh(RUN_BLOCK[6], timeout=30)
         self.assertEqual(eng("inspect", "-f", "{{.State.ExitCode}}", "gw").stdout.strip(), "0")
