@@ -14,39 +14,20 @@
 #include <vector>
 
 #include "sys/spawn.hpp"
+#include "temp_dir.hpp"
 
 using namespace clawinit;
 namespace fs = std::filesystem;
 
 namespace {
 
-class TempDir {
-public:
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "clawinit-spawn-XXXXXX").string();
-        REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-        m_path = pattern;
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    ~TempDir() {
-        std::error_code ignored;
-        fs::remove_all(m_path, ignored);
-    }
-    const std::string& path() const { return m_path; }
-    std::string operator/(const std::string& name) const { return m_path + "/" + name; }
-
-    // A regular file with `mode`; root ignores read and write bits, not a missing execute bit.
-    std::string file(const std::string& name, mode_t mode) const {
-        const std::string path = *this / name;
-        std::ofstream(path) << "#!/bin/sh\n";
-        REQUIRE(::chmod(path.c_str(), mode) == 0);
-        return path;
-    }
-
-private:
-    std::string m_path;
-};
+// A regular file with `mode`; root ignores read and write bits, not a missing execute bit.
+std::string make_file(const TempDir& dir, const std::string& name, mode_t mode) {
+    const std::string path = dir / name;
+    std::ofstream(path) << "#!/bin/sh\n";
+    REQUIRE(::chmod(path.c_str(), mode) == 0);
+    return path;
+}
 
 // The current directory for one scope: an empty PATH element means ".".
 class InDirectory {
@@ -74,20 +55,20 @@ std::string resolve(const std::string& name, const std::vector<std::string>& env
 
 TEST_CASE("spawn: a bare name is looked up in PATH, first directory with a runnable file wins") {
     TempDir first, second;
-    const std::string runnable = second.file("gateway", 0755);
+    const std::string runnable = make_file(second, "gateway", 0755);
     int error = 0;
     CHECK(resolve("gateway", {"HOME=/root", "PATH=" + first.path() + ":" + second.path()}, error) ==
           runnable);
     CHECK(error == 0);
 
-    const std::string earlier = first.file("gateway", 0755);
+    const std::string earlier = make_file(first, "gateway", 0755);
     CHECK(resolve("gateway", {"PATH=" + first.path() + ":" + second.path()}, error) == earlier);
     CHECK(error == 0);
 }
 
 TEST_CASE("spawn: PATH is the child's (the environment passed in), not clawinit's") {
     TempDir dir;
-    const std::string runnable = dir.file("only-here", 0755);
+    const std::string runnable = make_file(dir, "only-here", 0755);
     int error = 0;
     CHECK(resolve("only-here", {"PATH=" + dir.path()}, error) == runnable);
     CHECK(error == 0);
@@ -120,14 +101,14 @@ TEST_CASE("spawn: a name found nowhere is ENOENT (exit 127), an empty name too")
 
 TEST_CASE("spawn: only non-executable matches is EACCES (exit 126); a directory is no match") {
     TempDir plain, with_dir;
-    plain.file("gateway", 0644);
+    make_file(plain, "gateway", 0644);
     int error = 0;
     CHECK(resolve("gateway", {"PATH=" + plain.path()}, error).empty());
     CHECK(error == EACCES);
 
     // A non-executable file first does not hide a runnable one later in PATH.
     TempDir runnable_dir;
-    const std::string runnable = runnable_dir.file("gateway", 0700);
+    const std::string runnable = make_file(runnable_dir, "gateway", 0700);
     CHECK(resolve("gateway", {"PATH=" + plain.path() + ":" + runnable_dir.path()}, error) ==
           runnable);
     CHECK(error == 0);
@@ -140,7 +121,7 @@ TEST_CASE("spawn: only non-executable matches is EACCES (exit 126); a directory 
 
 TEST_CASE("spawn: an empty PATH, or an empty PATH element, means the current directory") {
     TempDir dir;
-    dir.file("here", 0755);
+    make_file(dir, "here", 0755);
     InDirectory cwd(dir.path());
     int error = 0;
     CHECK(resolve("here", {"PATH="}, error) == "./here");

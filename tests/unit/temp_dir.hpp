@@ -1,0 +1,33 @@
+// A fresh directory under $TMPDIR for one unit test, removed with everything in it at the end.
+#pragma once
+
+#include <doctest/doctest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <string>
+#include <system_error>
+
+class TempDir {
+public:
+    explicit TempDir(const std::string& tag = "test") {
+        std::string pattern =
+            (std::filesystem::temp_directory_path() / ("clawinit-" + tag + "-XXXXXX")).string();
+        REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+        m_path = pattern;
+    }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    ~TempDir() {
+        // A test may have made it read-only; make sure it can still be removed.
+        std::error_code ignored;
+        std::filesystem::permissions(m_path, std::filesystem::perms::owner_all,
+                                     std::filesystem::perm_options::add, ignored);
+        std::filesystem::remove_all(m_path, ignored);
+    }
+    const std::string& path() const { return m_path; }
+    std::string operator/(const std::string& name) const { return m_path + "/" + name; }
+
+private:
+    std::string m_path;
+};
