@@ -118,7 +118,8 @@ class FaultTest(ClawinitTest):
     def current_child_started(self, run):
         """The main child is up and has logged "start" (its signals are blocked from then)."""
         pid = run.main_child()
-        return pid and str(ns_pid(pid)) in [e[1] for e in run.events("start")] and pid
+        inner = pid and ns_pid(pid)  # None: that child was reaped in between; look again
+        return inner and str(inner) in [e[1] for e in run.events("start")] and pid
 
     def no_spawn_after_stop(self, run):
         err = run.stderr()

@@ -93,11 +93,15 @@ def proc_state(pid):
 
 
 def ns_pid(pid):
-    """A host pid's number inside its innermost PID namespace."""
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("NSpid:"):
-                return int(line.split()[-1])
+    """A host pid's number inside its innermost PID namespace, or None once it is gone (a
+    child found a moment ago can be reaped before its status is read)."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("NSpid:"):
+                    return int(line.split()[-1])
+    except (FileNotFoundError, ProcessLookupError):
+        return None
     return pid
 
 
