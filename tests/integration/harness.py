@@ -38,6 +38,11 @@ EXIT_HOLD = os.environ.get("TEST_EXIT_HOLD_SHIM", "../../build/tests/libexit_hol
 #    (the pipelined flood: +51 MB with this cap, +100 MB with 64 MB, +60 kB without ASan).
 #    No memory bound runs under valgrind.
 SANITIZED = os.environ.get("TEST_SANITIZED", "")
+# Set only by tests/qemu/run.sh: a static arm64 clawinit under qemu-user loads no LD_PRELOAD
+# shim, so what it leaves at its _exit cannot be seen there (it is checked natively, under ASan
+# and valgrind). assert_gone then checks only that it exited; everything a test checks while
+# clawinit lives (reaped zombies, signals in the helpers' logs) still runs.
+EXIT_UNOBSERVABLE = os.environ.get("TEST_EXIT_UNOBSERVABLE") == "1"
 TIME_FACTOR, MEMORY_FACTOR = {"": (1, 1), "asan": (10, 16), "valgrind": (50, 1)}[SANITIZED]
 
 
@@ -244,6 +249,8 @@ class ClawinitTest(unittest.TestCase):
     def assert_gone(self, run):
         """clawinit has exited and, when it called _exit, nothing was left below it."""
         self.assertFalse(run.alive())
+        if EXIT_UNOBSERVABLE:
+            return  # tests/qemu/run.sh: what the rest of the test checks still counts
         self.assertIsNotNone(run.left_at_exit,
                              "clawinit's exit was not observed (exit_hold shim not loaded?)")
         self.assertEqual(run.left_at_exit, [], "processes left behind at clawinit's exit")

@@ -55,21 +55,19 @@ excluded=(
   # other test) clawinit needs no subreaper.
   test_reaping.Subreaper.test_orphans_come_to_clawinit_and_are_cleaned_up_when_not_pid1
   test_reaping.Subreaper.test_orphans_reparent_to_the_subreaper
-  # "No process left" is read while clawinit is held at its _exit by an LD_PRELOAD shim
-  # (tests/helpers/exit_hold.cpp): a static arm64 binary under qemu-user loads no shim, so
-  # these cannot see clawinit's exit. They run natively, under ASan and under valgrind.
-  test_pid1.Pid1.test_kill_scope_child_reaches_the_child_only
-  test_pid1.Pid1.test_kill_scope_group_reaches_the_childs_helpers
-  test_reaping.Reaping.test_grandchild_in_new_session_ignoring_sigterm_is_killed_at_grace
-  test_reaping.Reaping.test_leftovers_after_child_exit_get_sigterm
-  test_reaping.Reaping.test_ten_thousand_orphans_are_all_reaped
 )
+# "No process left at clawinit's _exit" is read while an LD_PRELOAD shim holds clawinit there
+# (tests/helpers/exit_hold.cpp); a static arm64 binary under qemu-user loads no shim, so
+# TEST_EXIT_UNOBSERVABLE=1 makes assert_gone check only the exit. The kill-scope, reaping and
+# leftover tests still run here for what they check while clawinit lives (10 000 orphans
+# reaped, every signal in the helpers' logs, a grandchild ignoring TERM gone at the grace);
+# the nothing-left check runs natively, under ASan and under valgrind.
 # Not run at all: test_state_atomic (state_torture, not clawinit) and the fault suite (memory and
 # throughput bounds under attack, which measure qemu's translator, and ~10 min more of CI).
 cd "$repo/tests/integration"
-TEST_CLAWINIT="$work/clawinit" TEST_CHILD="$host/testchild" TEST_GATEWAY="$host/example-gateway" \
+TEST_EXIT_UNOBSERVABLE=1 TEST_CLAWINIT="$work/clawinit" TEST_CHILD="$host/testchild" TEST_GATEWAY="$host/example-gateway" \
 python3 - "${excluded[@]}" <<'PY'
-import sys, unittest
+import os, sys, unittest
 excluded = set(sys.argv[1:])
 def tests(suite):
     for t in suite:
@@ -77,6 +75,12 @@ def tests(suite):
 loaded = unittest.defaultTestLoader.loadTestsFromNames(
     ["test_pid1", "test_reaping", "test_probe", "test_operate", "test_state"])
 chosen = [t for t in tests(loaded) if t.id() not in excluded]
+# Left out by design (the reasons are above): listed in the run's skip summary like any skip.
+log = os.environ.get("CLAWINIT_SKIP_LOG")
+if log:
+    with open(log, "a") as f:
+        f.writelines(f"SKIP: qemu/{name}: qemu-user cannot run it (tests/qemu/run.sh)\n"
+                     for name in sorted(excluded))
 assert len(excluded) == len(list(tests(loaded))) - len(chosen), "an excluded test was renamed"
 result = unittest.TextTestRunner(verbosity=2).run(unittest.TestSuite(chosen))
 sys.exit(0 if result.wasSuccessful() else 1)
