@@ -11,9 +11,14 @@
 #include <fstream>
 #include <sstream>
 
+#include "sys/regular_file.hpp"
+
 namespace clawinit {
 
 namespace {
+
+// A pid and a newline; anything much longer is not a pid file.
+constexpr std::size_t k_max_pid_file_size = 4096;
 
 std::string read_text(const std::string& path) {
     std::ifstream in(path);
@@ -48,11 +53,11 @@ pid_t find_target(const std::string& pid_option, const std::string& pid_file) {
     if (!pid_option.empty()) {
         pid = parse_pid(pid_option, "--pid");
     } else if (!pid_file.empty()) {
-        std::ifstream in(pid_file);
-        if (!in)
-            throw TargetError(
-                fmt::format("cannot read pid file {}: {}", pid_file, std::strerror(errno)));
-        pid = parse_pid(trim(read_text(pid_file)), pid_file);
+        // Not an ifstream: a FIFO at the path would hang the client until a writer came.
+        const FileText file = read_regular_file(pid_file, k_max_pid_file_size);
+        if (!file.error.empty())
+            throw TargetError(fmt::format("cannot read pid file {}: {}", pid_file, file.error));
+        pid = parse_pid(trim(file.text), pid_file);
     }
     if (::kill(pid, 0) != 0 && errno == ESRCH)
         throw TargetError(fmt::format("no process with pid {}", pid));
@@ -93,7 +98,8 @@ void write_pid_file(const std::string& path, pid_t pid) {
 }
 
 void remove_pid_file(const std::string& path, pid_t pid) {
-    if (trim(read_text(path)) == std::to_string(pid)) std::remove(path.c_str());
+    const FileText file = read_regular_file(path, k_max_pid_file_size);
+    if (file.error.empty() && trim(file.text) == std::to_string(pid)) std::remove(path.c_str());
 }
 
 }  // namespace clawinit

@@ -16,33 +16,20 @@
 #include "config/layer.hpp"
 #include "config/options.hpp"
 #include "config/value_error.hpp"
+#include "sys/regular_file.hpp"
 
 namespace clawinit {
 namespace {
 
 constexpr std::string_view k_command_key = "command";
 
-struct CloseFile {
-    void operator()(std::FILE* file) const { std::fclose(file); }
-};
-
 std::string read_config_text(const std::string& path) {
-    const std::unique_ptr<std::FILE, CloseFile> file(std::fopen(path.c_str(), "rb"));
-    if (!file) {
-        throw ConfigError(path + ": cannot read: " + std::strerror(errno));
+    FileText file = read_regular_file(path, k_max_config_file_size);
+    if (file.too_large) {
+        throw ConfigError(path + ": cannot read: larger than 1 MiB, not a config file");
     }
-    std::string text;
-    std::array<char, 64 * 1024> buffer;
-    while (const std::size_t count = std::fread(buffer.data(), 1, buffer.size(), file.get())) {
-        text.append(buffer.data(), count);
-        if (text.size() > k_max_config_file_size) {
-            throw ConfigError(path + ": cannot read: larger than 1 MiB, not a config file");
-        }
-    }
-    if (std::ferror(file.get())) {
-        throw ConfigError(path + ": cannot read: " + std::strerror(errno));
-    }
-    return text;
+    if (!file.error.empty()) throw ConfigError(path + ": cannot read: " + file.error);
+    return std::move(file.text);
 }
 
 // Notes where each document starts and where its root node is; nothing else.

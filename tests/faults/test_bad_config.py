@@ -126,6 +126,28 @@ class BadConfig(ClawinitTest):
                             "option '--live-check': bad check 'exec:'' --quiet' "
                             "(exec: the program name is empty)")
 
+    # -- odd files where files are expected ---------------------------------------------------
+    def test_a_fifo_or_device_as_the_config_file(self):
+        # A blocking open of a FIFO waits for a writer: the start (and check-config) would hang
+        # with nothing spawned and every signal blocked. Refused at once, like a missing file.
+        fifo = os.path.join(self.work.name, "clawinit.yaml")
+        os.mkfifo(fifo)
+        for path, kind in ((fifo, "a FIFO"), ("/dev/zero", "a character device")):
+            message = f"{path}: cannot read: not a regular file ({kind})"
+            self.assert_refused(["-c", path], message)
+            out = check_config(path)
+            self.assertEqual((out.returncode, out.stderr.strip()), (2, f"clawinit: error: {message}"))
+
+    def test_a_fifo_as_the_pid_file_of_a_client(self):
+        fifo = os.path.join(self.work.name, "clawinit.pid")
+        os.mkfifo(fifo)
+        out = subprocess.run([CLAWINIT, "stop", "--pid-file", fifo], env=clean_env(),
+                             capture_output=True, text=True, timeout=60)
+        # 4: no clawinit to talk to (README "Operating it"), as for a missing pid file.
+        self.assertEqual(out.returncode, 4, out.stderr)
+        self.assertEqual(out.stderr.strip(), f"clawinit stop: cannot read pid file {fifo}: "
+                         "not a regular file (a FIFO)")
+
     # -- conflicting options: warned, not refused ---------------------------------------------
     def test_a_dropped_restart_signal_is_warned_at_start_and_by_check_config(self):
         warning = ("rewrite SIGUSR1:0 drops SIGUSR1, a restart signal: the child never gets it, "

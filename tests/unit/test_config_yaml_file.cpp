@@ -1,4 +1,5 @@
 #include <doctest/doctest.h>
+#include <sys/stat.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -176,9 +177,15 @@ TEST_CASE("unreadable files") {
     TempDir dir;
     const std::string missing = dir.path() + "/missing.yaml";
     CHECK(error_of(missing) == missing + ": cannot read: No such file or directory");
-    CHECK(error_of(dir.path()) == dir.path() + ": cannot read: Is a directory");
+    CHECK(error_of(dir.path()) == dir.path() + ": cannot read: not a regular file (a directory)");
     const std::string big = dir.write("big.yaml", "# " + std::string(k_max_config_file_size, 'x'));
     CHECK(error_of(big) == big + ": cannot read: larger than 1 MiB, not a config file");
+    // A FIFO would block the open (and the whole start) until a writer came: refused at once.
+    const std::string fifo = dir.path() + "/fifo.yaml";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    CHECK(error_of(fifo) == fifo + ": cannot read: not a regular file (a FIFO)");
+    CHECK(error_of("/dev/zero") ==
+          "/dev/zero: cannot read: not a regular file (a character device)");
 }
 
 TEST_CASE("deeply nested documents are an error, not a crash") {
