@@ -5,3 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 ctest --test-dir build --output-on-failure -j2 "$@"
+# The README's other command, as written: clawinit supervising the example gateway on
+# :8888/:8899, restarted in place, then stopped with Ctrl-C.
+bash tests/readme/first_command.sh
