@@ -47,12 +47,18 @@ grep -q "^clawinit $version (commit [0-9a-f]*, linux-amd64)$" "$blocks/out" ||
   { echo "README Install: --version did not print the version, commit and arch" >&2; exit 1; }
 [ -x /usr/local/bin/clawinit ] && [ -x /usr/bin/clawinit ] && [ -f /usr/share/man/man1/clawinit.1.gz ] ||
   { echo "README Install: the binary, the .deb's binary or its man page is missing" >&2; exit 1; }
+# The .deb's example configs (issue 16: under /usr/share/doc/clawinit/).
+for f in image/clawinit.yaml openclaw/openclaw-2026.9.yaml openclaw/openclaw-2026.3.11.yaml \
+         k8s/deployment.yaml systemd/openclaw-gateway-2026.9.service; do
+  [ -f "/usr/share/doc/clawinit/examples/$f" ] ||
+    { echo "README Install: the .deb has no /usr/share/doc/clawinit/examples/$f" >&2; exit 1; }
+done
 
 echo "== README Install Dockerfile snippet, FROM scratch:"
 sed 's/^/   /' "$blocks/Dockerfile"
 podman build -q --format docker -f "$blocks/Dockerfile" -t "$tag" "$blocks" >/dev/null
-# runc, and limits within the machine's hard ones (../shared/CONTAINERS.md: crun and podman's
-# default ulimits fail here), as tests/container/run.sh sets them.
+# runc, and limits within the machine's hard ones (on these CI machines crun and podman's
+# default ulimits fail), as tests/container/run.sh sets them and explains.
 n=$(ulimit -Hn); p=$(ulimit -Hu)
 { [ "$p" = unlimited ] || [ "$p" -gt 32768 ]; } && p=32768
 out=$(podman run --rm --runtime runc --ulimit "nofile=$n:$n" --ulimit "nproc=$p:$p" \
