@@ -276,12 +276,13 @@ struct ServerView {
     bool openclaw_2026_9;
 };
 
-// The 2026.9 gateway's own probe paths; the plain names are kept in that mode too.
+// The gateway's own probe paths. 2026.3.11 already serves /healthz and /readyz next to
+// /health and /ready (GATEWAY_PROBE_STATUS_BY_PATH in the npm package's dist/gateway-cli-*.js);
+// /startupz only in 2026.9 mode.
 std::string_view canonical_path(std::string_view path, bool openclaw_2026_9) {
-    if (!openclaw_2026_9) return path;
     if (path == "/healthz") return "/health";
     if (path == "/readyz") return "/ready";
-    if (path == "/startupz") return "/startup";
+    if (openclaw_2026_9 && path == "/startupz") return "/startup";
     return path;
 }
 
