@@ -207,9 +207,15 @@ class GatewayProfiles(ClawinitTest):
         self.check_hung_gateway_is_caught_and_replaced(
             PROFILE_2026_9, lambda port, state: gateway_2026_9(port, state, "0s", "0s"))
 
+    def test_hung_gateway_2026_3_profile(self):
+        # 2026.3.11's /healthz and /readyz (the example gateway serves them in 2026.3 mode too).
+        self.assertEqual(load_shipped(PROFILE_2026_3)["live-check"],
+                         "http://127.0.0.1:18789/healthz")
+        self.check_hung_gateway_is_caught_and_replaced(PROFILE_2026_3, gateway_2026_3)
+
     def test_2026_3_profile_catches_a_gateway_that_never_listens(self):
-        # 2026.3.11 has no health path: its TCP live check catches a gateway that never gets
-        # to listen, once the start period has run out.
+        # A gateway that never gets to listen (wedged while loading) fails the live check
+        # (connection refused) once the start period has run out.
         run = self.start_profile(PROFILE_2026_3, lambda port, state: [CHILD, "sleep"],
                                  **{"live-start-period": "2s"})
         self.assertIn("live-check", load_shipped(PROFILE_2026_3))
