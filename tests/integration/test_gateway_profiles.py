@@ -125,8 +125,9 @@ class GatewayProfiles(ClawinitTest):
     # ---- OpenClaw 2026.9 profile ---------------------------------------------------------
 
     def test_2026_9_health_stays_200_through_start_and_restart_from_an_empty_exec(self):
-        # The gateway refuses connections for 3 s and is not ready for 4 s (the real one: 10-24
-        # s): six failed live checks before it listens, none may turn /health 503.
+        # The gateway refuses connections for 3 s and is not ready for 4 s (the real one
+        # listens ~37 s and is ready 40-50 s after its spawn): six failed live checks before it
+        # listens, none may turn /health 503.
         run = self.start_profile(PROFILE_2026_9, gateway_2026_9, **{"drain-delay": "200ms"})
         watch = HealthWatch(self.port)
         self.addCleanup(watch.stop)
