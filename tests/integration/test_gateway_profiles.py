@@ -7,6 +7,7 @@ signals visible, and what a stop during a start or a restart ends with.
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -113,7 +114,9 @@ class GatewayProfiles(ClawinitTest):
     def exec_client(self, run, *args):
         """`docker exec NAME clawinit ARGS` with an empty environment and no config file: the
         client runs in clawinit's PID and mount namespaces and finds it as PID 1. Only the
-        probe address is given (the test cannot use the default port 8899)."""
+        probe address is given: these runs share the host's network, where 8899 may be taken
+        (test_2026_9_restart_wait_from_an_empty_exec_with_no_config_and_no_probe gives
+        clawinit a network namespace and leaves out --probe too)."""
         return subprocess.run(["nsenter", "--target", str(run.pid), "--pid", "--mount", "--",
                                "env", "-i", os.path.abspath(CLAWINIT), *args, "--probe",
                                self.probe],
@@ -157,6 +160,41 @@ class GatewayProfiles(ClawinitTest):
         done = self.exec_client(run, "stop", "--wait")
         self.assertRegex(done.stdout, r"stopped: exit code 0 after [0-9.]+s, graceful",
                          done.stderr + run.stderr())
+        self.assertExit(run, 0)
+
+    def test_2026_9_restart_wait_from_an_empty_exec_with_no_config_and_no_probe(self):
+        # Issue 14 point 2 exactly as an operator runs it: `docker exec NAME clawinit restart
+        # --wait`, an empty environment, no -c, no CLAWINIT_CONFIG, no --probe. clawinit is
+        # PID 1 of its own PID, mount and network namespaces, as in a container, so the shipped
+        # probe-listen 0.0.0.0:8899 (the client's default) and the gateway's 18789 are free.
+        config = load_shipped(PROFILE_2026_9)
+        self.assertEqual(config["probe-listen"], "0.0.0.0:8899")
+        config.pop("user", None)
+        state = tempfile.mkdtemp(prefix="clawinit-profile-")
+        self.addCleanup(shutil.rmtree, state, True)
+        config.update({"state-dir": state, "drain-delay": "200ms",
+                       "check-interval": f"{500 * TIME_FACTOR}ms",
+                       "check-timeout": f"{400 * TIME_FACTOR}ms"})
+        path = os.path.join(state, "clawinit.yaml")
+        with open(path, "w") as f:
+            yaml.safe_dump(config, f)
+        run = self.run_clawinit(["-c", path],
+                                gateway_2026_9(18789, os.path.join(state, "gateway")), net=True)
+
+        def client(*args):
+            return subprocess.run(["nsenter", "--target", str(run.pid), "--pid", "--mount",
+                                   "--net", "--", "env", "-i", os.path.abspath(CLAWINIT), *args],
+                                  capture_output=True, text=True, timeout=PATIENCE * 4)
+
+        wait_for(lambda: client("probe", "ready").returncode == 0,
+                 what="ready on the default probe port\n" + run.stderr())
+        done = client("restart", "--wait")
+        self.assertEqual(done.returncode, 0, done.stdout + done.stderr + run.stderr())
+        self.assertRegex(done.stdout, r"restarted: child pid \d+ -> \d+, ready after")
+        self.assertIn("restart requested (SIGUSR2)", run.stderr())
+        done = client("stop", "--wait")
+        self.assertEqual(done.returncode, 0, done.stdout + done.stderr + run.stderr())
+        self.assertRegex(done.stdout, r"stopped: exit code 0 after [0-9.]+s, graceful")
         self.assertExit(run, 0)
 
     def test_2026_9_stop_during_start_skips_the_drain(self):
