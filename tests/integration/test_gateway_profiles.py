@@ -214,6 +214,54 @@ class GatewayProfiles(ClawinitTest):
         self.assertIn("no drain delay", run.stderr())
         self.assertLess(time.monotonic() - started, 4.5 * TIME_FACTOR, run.stderr())
 
+    # ---- one status word and reason in /status, /metrics and `clawinit status` -----------
+
+    def assert_status_agrees(self, run, status, reason_kind):
+        """/status, /metrics and `clawinit status` (run as an exec) say the same. Three
+        requests, so the state could move in between: ask until one round agrees."""
+        seen = []
+
+        def one_round():
+            before = self.status()
+            metrics = get(self.port, "/metrics")[1]
+            table = self.exec_client(run, "status").stdout
+            after = self.status()
+            seen[:] = [before, metrics, table]
+            if (before["status"], before.get("reason")) != (after["status"], after.get("reason")):
+                return False
+            reason = before.get("reason", "")
+            words = dict(line.split(None, 1) for line in table.splitlines() if " " in line)
+            shown = re.findall(r'^clawinit_status\{status="(\w+)"\} 1$', metrics, re.M)
+            reasons = re.findall(r'^clawinit_status_reason\{status="(\w+)",reason="([^"]*)"\} 1$',
+                                 metrics, re.M)
+            return (before["status"] == status and reason.split(": ")[0] == reason_kind
+                    and words.get("status", "").strip() == status
+                    and words.get("reason", "").strip() == reason
+                    and shown == [status] and reasons == [(status, reason_kind)])
+
+        try:
+            wait_for(one_round, what=f"{status} / {reason_kind} everywhere")
+        except AssertionError as e:
+            raise AssertionError(f"{e}; last seen: {seen}\n{run.stderr()}") from None
+
+    def test_status_word_and_reason_agree_outside_running(self):
+        # Starting: the gateway listens but its /readyz stays 503 ("ready check failing: HTTP
+        # 503", its kind alone in /metrics).
+        run = self.start_profile(PROFILE_2026_9,
+                                 lambda port, state: gateway_2026_9(port, state, "0s", "1m"))
+        self.assert_status_agrees(run, "starting", "ready check failing")
+        run.signal(signal.SIGKILL)
+        # Unready: ready once, then hung: its ready check fails, then its live check.
+        run = self.start_profile(PROFILE_2026_9,
+                                 lambda port, state: gateway_2026_9(port, state, "0s", "0s"))
+        self.wait_ready(run)
+        gateway = run.main_child()
+        os.kill(gateway, signal.SIGSTOP)
+        self.addCleanup(lambda: subprocess.run(["kill", "-CONT", str(gateway)],
+                                               capture_output=True))
+        wait_for(lambda: code(self.port, "/health") == 503, what="/health 503 for a hung gateway")
+        self.assert_status_agrees(run, "unready", "live check failing")
+
     # ---- a hung gateway under every shipped config ---------------------------------------
 
     def check_hung_gateway_is_caught_and_replaced(self, shipped, make_command):
