@@ -82,6 +82,23 @@ void add_status(std::string& out, const ProbeSnapshot& s) {
         add_labelled_sample(out, k_name, "status", status_name(status), flag(status == s.status));
 }
 
+// The reason /status gives, as its kind only: the text before the first ": " (`ready check
+// failing`, `live check failing`, `child starting`, ...). The detail after it (an HTTP code,
+// an errno text) would make a new series for every distinct error; it stays in /status.
+std::string_view reason_kind(std::string_view reason) {
+    return reason.substr(0, reason.find(": "));
+}
+
+// One sample while /status gives a reason, none while it gives none (running and ready).
+void add_status_reason(std::string& out, const ProbeSnapshot& s) {
+    constexpr std::string_view k_name = "clawinit_status_reason";
+    add_family_header(out, k_name, MetricType::gauge,
+                      "1 for the reason /status gives, without its detail; absent when none.");
+    if (!s.reason) return;
+    out += fmt::format("{}{{status=\"{}\",reason=\"{}\"}} 1\n", k_name, status_name(s.status),
+                       escape_label_value(reason_kind(*s.reason)));
+}
+
 void add_child_exits(std::string& out, const ProbeSnapshot& s) {
     constexpr std::string_view k_name = "clawinit_child_exits_total";
     add_family_header(out, k_name, MetricType::counter,
@@ -150,6 +167,7 @@ std::string render_metrics(const ProbeSnapshot& s) {
               "Seconds the last state.json save took; NaN before the first one.",
               optional_seconds(s.last_state_save_seconds));
     add_status(out, s);
+    add_status_reason(out, s);
     add_gauge(out, "clawinit_ready", "1 when the child is ready (what /ready answers), else 0.",
               flag(s.ready));
     add_gauge(out, "clawinit_live", "1 when clawinit reports live (what /health answers), else 0.",

@@ -81,7 +81,7 @@ fi
   t=$(date +%s)
   # docker/Dockerfile.add-to-existing's header, with podman (--format docker keeps HEALTHCHECK).
   podman build --format docker -f docker/Dockerfile.add-to-existing \
-    --build-arg OPENCLAW_VERSION=2026.9.2 --build-arg CLAWINIT_CONFIG_FILE=openclaw-2026.9.yaml \
+    --build-arg OPENCLAW_VERSION=2026.9.6 --build-arg CLAWINIT_CONFIG_FILE=openclaw-2026.9.yaml \
     -t openclaw-clawinit:2026.9 .
   say "podman: Dockerfile.add-to-existing built in $(since "$t")"
 ) || { echo "== documented: podman builds FAILED"; rc=1; }
@@ -112,7 +112,7 @@ say "docker: base images ready in $(since "$t")"
   say "docker: docker/Dockerfile built in $(since "$t"); image $(docker image inspect clawinit-gateway --format '{{.Size}}') bytes"
   t=$(date +%s)
   docker build -f docker/Dockerfile.add-to-existing \
-    --build-arg OPENCLAW_VERSION=2026.9.2 --build-arg CLAWINIT_CONFIG_FILE=openclaw-2026.9.yaml \
+    --build-arg OPENCLAW_VERSION=2026.9.6 --build-arg CLAWINIT_CONFIG_FILE=openclaw-2026.9.yaml \
     -t openclaw-clawinit:2026.9 .
   say "docker: Dockerfile.add-to-existing built in $(since "$t")"
 ) || { echo "== documented: docker builds FAILED"; rc=1; }

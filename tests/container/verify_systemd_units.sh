@@ -2,9 +2,10 @@
 # `systemd-analyze verify` for every unit in examples/systemd/ (run by tests/container/run.sh).
 # verify insists that every ExecStart/ExecReload/ExecStop binary exists and is executable, so
 # each unit is checked as a copy whose /usr/local/bin/ paths point at stand-ins in a temp dir.
-# Also checks that each OpenClaw unit runs the foreground command of its version:
-# 2026.9.x `openclaw gateway run` (`gateway start` there asks the host's service manager and
-# returns at once), 2026.3.11 the seed article's `openclaw gateway start`.
+# Also checks that each OpenClaw unit runs the foreground command of its version,
+# `openclaw gateway run` for 2026.9.x and 2026.3.11 alike: in both, `gateway start` asks the
+# host's service manager to start a service and returns at once (`openclaw gateway --help`;
+# for 2026.3.11 read in the npm package's dist/daemon-cli-*.js and dist/gateway-cli-*.js).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 command -v systemd-analyze >/dev/null || { apt-get install -y -qq --no-install-recommends systemd >/dev/null; }
@@ -24,7 +25,7 @@ for unit in examples/systemd/*.service; do
   exec_start=$(sed -n '/^ExecStart=/,/[^\\]$/p' "$unit" | tr -d '\\\n')
   case "$name" in
     *2026.9*) want="openclaw gateway run" ;;
-    *2026.3.11*) want="openclaw gateway start" ;;
+    *2026.3.11*) want="openclaw gateway run" ;;
     *) want="" ;;
   esac
   if [ -n "$want" ] && [[ "$exec_start" != *"-- /usr/local/bin/$want"* ]]; then

@@ -111,9 +111,11 @@ def ns_pid(pid):
 
 
 class Run:
-    """One clawinit run. `pid1=True` puts it at PID 1 of a new PID namespace."""
+    """One clawinit run. `pid1=True` puts it at PID 1 of a new PID namespace; `net=True` also
+    gives it a network namespace of its own (loopback up), as a container has: default ports
+    such as the probe server's 8899 are then free whatever the host runs."""
 
-    def __init__(self, args, command, pid1=True, env=None):
+    def __init__(self, args, command, pid1=True, env=None, net=False):
         self.dir = tempfile.TemporaryDirectory(prefix="clawinit-it-")
         self.log = os.path.join(self.dir.name, "child.log")
         self.stderr_path = os.path.join(self.dir.name, "stderr")
@@ -135,7 +137,12 @@ class Run:
                 full_env["ASAN_OPTIONS"] = (full_env.get("ASAN_OPTIONS", "")
                                             + ":verify_asan_link_order=0")
         argv = [CLAWINIT, *args, "--", *command]
-        if pid1:
+        if pid1 and net:
+            # unshare forks the shell into the namespaces; it brings lo up and execs clawinit,
+            # which keeps the shell's pid 1.
+            argv = ["unshare", "--pid", "--net", "--fork", "--mount-proc",
+                    "sh", "-c", 'ip link set lo up && exec "$@"', "sh", *argv]
+        elif pid1:
             argv = ["unshare", "--pid", "--fork", "--mount-proc", *argv]
         self._stderr = open(self.stderr_path, "wb")
         self.proc = subprocess.Popen(argv, env=full_env, stdout=subprocess.DEVNULL,

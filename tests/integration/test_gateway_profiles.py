@@ -7,6 +7,7 @@ signals visible, and what a stop during a start or a restart ends with.
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -113,7 +114,9 @@ class GatewayProfiles(ClawinitTest):
     def exec_client(self, run, *args):
         """`docker exec NAME clawinit ARGS` with an empty environment and no config file: the
         client runs in clawinit's PID and mount namespaces and finds it as PID 1. Only the
-        probe address is given (the test cannot use the default port 8899)."""
+        probe address is given: these runs share the host's network, where 8899 may be taken
+        (test_2026_9_restart_wait_from_an_empty_exec_with_no_config_and_no_probe gives
+        clawinit a network namespace and leaves out --probe too)."""
         return subprocess.run(["nsenter", "--target", str(run.pid), "--pid", "--mount", "--",
                                "env", "-i", os.path.abspath(CLAWINIT), *args, "--probe",
                                self.probe],
@@ -125,8 +128,9 @@ class GatewayProfiles(ClawinitTest):
     # ---- OpenClaw 2026.9 profile ---------------------------------------------------------
 
     def test_2026_9_health_stays_200_through_start_and_restart_from_an_empty_exec(self):
-        # The gateway refuses connections for 3 s and is not ready for 4 s (the real one: 10-24
-        # s): six failed live checks before it listens, none may turn /health 503.
+        # The gateway refuses connections for 3 s and is not ready for 4 s (the real one
+        # listens ~37 s and is ready 40-50 s after its spawn): six failed live checks before it
+        # listens, none may turn /health 503.
         run = self.start_profile(PROFILE_2026_9, gateway_2026_9, **{"drain-delay": "200ms"})
         watch = HealthWatch(self.port)
         self.addCleanup(watch.stop)
@@ -158,6 +162,41 @@ class GatewayProfiles(ClawinitTest):
                          done.stderr + run.stderr())
         self.assertExit(run, 0)
 
+    def test_2026_9_restart_wait_from_an_empty_exec_with_no_config_and_no_probe(self):
+        # Issue 14 point 2 exactly as an operator runs it: `docker exec NAME clawinit restart
+        # --wait`, an empty environment, no -c, no CLAWINIT_CONFIG, no --probe. clawinit is
+        # PID 1 of its own PID, mount and network namespaces, as in a container, so the shipped
+        # probe-listen 0.0.0.0:8899 (the client's default) and the gateway's 18789 are free.
+        config = load_shipped(PROFILE_2026_9)
+        self.assertEqual(config["probe-listen"], "0.0.0.0:8899")
+        config.pop("user", None)
+        state = tempfile.mkdtemp(prefix="clawinit-profile-")
+        self.addCleanup(shutil.rmtree, state, True)
+        config.update({"state-dir": state, "drain-delay": "200ms",
+                       "check-interval": f"{500 * TIME_FACTOR}ms",
+                       "check-timeout": f"{400 * TIME_FACTOR}ms"})
+        path = os.path.join(state, "clawinit.yaml")
+        with open(path, "w") as f:
+            yaml.safe_dump(config, f)
+        run = self.run_clawinit(["-c", path],
+                                gateway_2026_9(18789, os.path.join(state, "gateway")), net=True)
+
+        def client(*args):
+            return subprocess.run(["nsenter", "--target", str(run.pid), "--pid", "--mount",
+                                   "--net", "--", "env", "-i", os.path.abspath(CLAWINIT), *args],
+                                  capture_output=True, text=True, timeout=PATIENCE * 4)
+
+        wait_for(lambda: client("probe", "ready").returncode == 0,
+                 what="ready on the default probe port\n" + run.stderr())
+        done = client("restart", "--wait")
+        self.assertEqual(done.returncode, 0, done.stdout + done.stderr + run.stderr())
+        self.assertRegex(done.stdout, r"restarted: child pid \d+ -> \d+, ready after")
+        self.assertIn("restart requested (SIGUSR2)", run.stderr())
+        done = client("stop", "--wait")
+        self.assertEqual(done.returncode, 0, done.stdout + done.stderr + run.stderr())
+        self.assertRegex(done.stdout, r"stopped: exit code 0 after [0-9.]+s, graceful")
+        self.assertExit(run, 0)
+
     def test_2026_9_stop_during_start_skips_the_drain(self):
         # Never ready within the test: the shipped 5 s drain would protect no endpoint.
         run = self.start_profile(PROFILE_2026_9,
@@ -174,6 +213,54 @@ class GatewayProfiles(ClawinitTest):
         self.assertExit(run, 0)
         self.assertIn("no drain delay", run.stderr())
         self.assertLess(time.monotonic() - started, 4.5 * TIME_FACTOR, run.stderr())
+
+    # ---- one status word and reason in /status, /metrics and `clawinit status` -----------
+
+    def assert_status_agrees(self, run, status, reason_kind):
+        """/status, /metrics and `clawinit status` (run as an exec) say the same. Three
+        requests, so the state could move in between: ask until one round agrees."""
+        seen = []
+
+        def one_round():
+            before = self.status()
+            metrics = get(self.port, "/metrics")[1]
+            table = self.exec_client(run, "status").stdout
+            after = self.status()
+            seen[:] = [before, metrics, table]
+            if (before["status"], before.get("reason")) != (after["status"], after.get("reason")):
+                return False
+            reason = before.get("reason", "")
+            words = dict(line.split(None, 1) for line in table.splitlines() if " " in line)
+            shown = re.findall(r'^clawinit_status\{status="(\w+)"\} 1$', metrics, re.M)
+            reasons = re.findall(r'^clawinit_status_reason\{status="(\w+)",reason="([^"]*)"\} 1$',
+                                 metrics, re.M)
+            return (before["status"] == status and reason.split(": ")[0] == reason_kind
+                    and words.get("status", "").strip() == status
+                    and words.get("reason", "").strip() == reason
+                    and shown == [status] and reasons == [(status, reason_kind)])
+
+        try:
+            wait_for(one_round, what=f"{status} / {reason_kind} everywhere")
+        except AssertionError as e:
+            raise AssertionError(f"{e}; last seen: {seen}\n{run.stderr()}") from None
+
+    def test_status_word_and_reason_agree_outside_running(self):
+        # Starting: the gateway listens but its /readyz stays 503 ("ready check failing: HTTP
+        # 503", its kind alone in /metrics).
+        run = self.start_profile(PROFILE_2026_9,
+                                 lambda port, state: gateway_2026_9(port, state, "0s", "1m"))
+        self.assert_status_agrees(run, "starting", "ready check failing")
+        run.signal(signal.SIGKILL)
+        # Unready: ready once, then hung: its ready check fails, then its live check.
+        run = self.start_profile(PROFILE_2026_9,
+                                 lambda port, state: gateway_2026_9(port, state, "0s", "0s"))
+        self.wait_ready(run)
+        gateway = run.main_child()
+        os.kill(gateway, signal.SIGSTOP)
+        self.addCleanup(lambda: subprocess.run(["kill", "-CONT", str(gateway)],
+                                               capture_output=True))
+        wait_for(lambda: code(self.port, "/health") == 503, what="/health 503 for a hung gateway")
+        self.assert_status_agrees(run, "unready", "live check failing")
 
     # ---- a hung gateway under every shipped config ---------------------------------------
 
@@ -207,9 +294,15 @@ class GatewayProfiles(ClawinitTest):
         self.check_hung_gateway_is_caught_and_replaced(
             PROFILE_2026_9, lambda port, state: gateway_2026_9(port, state, "0s", "0s"))
 
+    def test_hung_gateway_2026_3_profile(self):
+        # 2026.3.11's /healthz and /readyz (the example gateway serves them in 2026.3 mode too).
+        self.assertEqual(load_shipped(PROFILE_2026_3)["live-check"],
+                         "http://127.0.0.1:18789/healthz")
+        self.check_hung_gateway_is_caught_and_replaced(PROFILE_2026_3, gateway_2026_3)
+
     def test_2026_3_profile_catches_a_gateway_that_never_listens(self):
-        # 2026.3.11 has no health path: its TCP live check catches a gateway that never gets
-        # to listen, once the start period has run out.
+        # A gateway that never gets to listen (wedged while loading) fails the live check
+        # (connection refused) once the start period has run out.
         run = self.start_profile(PROFILE_2026_3, lambda port, state: [CHILD, "sleep"],
                                  **{"live-start-period": "2s"})
         self.assertIn("live-check", load_shipped(PROFILE_2026_3))

@@ -87,6 +87,7 @@ Parsed parse_exposition(const std::string& text) {
 ProbeSnapshot populated() {
     ProbeSnapshot s;
     s.status = clawinit::Status::unready;
+    s.reason = "ready check failing: HTTP 503";
     s.live = true;
     s.ready = true;
     s.started = true;
@@ -116,6 +117,7 @@ const std::vector<std::string> k_all_families{
     "clawinit_last_stop_duration_seconds",
     "clawinit_last_state_save_duration_seconds",
     "clawinit_status",
+    "clawinit_status_reason",
     "clawinit_ready",
     "clawinit_live",
     "clawinit_uptime_seconds",
@@ -160,6 +162,8 @@ TEST_CASE("probe metrics: values of a populated snapshot") {
         {R"(clawinit_status{status="restarting"})", "0"},
         {R"(clawinit_status{status="backoff"})", "0"},
         {R"(clawinit_status{status="stopping"})", "0"},
+        // The reason's kind: its detail ("HTTP 503") would make a series per distinct error.
+        {R"(clawinit_status_reason{status="unready",reason="ready check failing"})", "1"},
         {"clawinit_ready", "1"},
         {"clawinit_live", "1"},
         {"clawinit_uptime_seconds", "12.5"},
@@ -190,6 +194,28 @@ TEST_CASE("probe metrics: a fresh snapshot") {
         {"clawinit_uptime_seconds", "0"},
     };
     CHECK(samples == expected);
+}
+
+TEST_CASE("probe metrics: the status reason, without its detail, only while there is one") {
+    ProbeSnapshot s;
+    const std::string name = "clawinit_status_reason";
+    CHECK(parse_exposition(render_metrics(s)).samples.count(name) == 0);  // no reason, no sample
+    const std::vector<std::pair<std::string, std::string>> reasons{
+        {"child starting", "child starting"},
+        {"child crashed, restart pending", "child crashed, restart pending"},
+        {"live check failing: connect: Connection refused", "live check failing"},
+        {"ready check failing", "ready check failing"},
+    };
+    for (const auto& [reason, kind] : reasons) {
+        CAPTURE(reason);
+        s.reason = reason;
+        const auto samples = parse_exposition(render_metrics(s)).samples;
+        std::vector<std::string> keys;
+        for (const auto& [key, value] : samples)
+            if (key.starts_with(name + "{")) keys.push_back(key + " " + value);
+        CHECK(keys ==
+              std::vector<std::string>{name + R"({status="starting",reason=")" + kind + "\"} 1"});
+    }
 }
 
 TEST_CASE("probe metrics: label value escaping") {
