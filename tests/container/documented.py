@@ -15,6 +15,10 @@ The README's "Quick start" blocks are taken from the README itself rather than q
 ```dockerfile block is built as written on the local debian:bookworm-slim (QuickStartDockerfile),
 and its ```yaml container fragment must equal examples/k8s/deployment.yaml's clawinit container
 (QuickStartKubernetes), so an edit to either side that breaks the other fails here.
+ReadmeText also ties the blocks run elsewhere to what runs them: "The image" commands are
+documented.sh's builds, "Operating it" is the compose example's exec lines, "Podman pods" fits
+examples/k8s/pod.yaml's names and grace (test_podman.py's TestKubePlay runs those steps), and
+the OpenClaw Dockerfile snippets are lines of docker/Dockerfile.add-to-existing (built above).
 """
 import json
 import os
@@ -139,7 +143,124 @@ def http_ok(url):
     return subprocess.run(["curl", "-sf", "-m", "2", url], capture_output=True).returncode == 0
 
 
+def joined(lines, comment=r"\s+#.*$"):
+    """Lines joined at trailing backslashes, trailing comments and extra blanks dropped."""
+    out, cur = [], ""
+    for line in lines:
+        code = re.sub(comment, "", line).strip()
+        if code.endswith("\\"):
+            cur += code[:-1] + " "
+            continue
+        if cur + code:
+            out.append(" ".join((cur + code).split()))
+        cur = ""
+    return out
+
+
+def blocks_after(path, heading, lang):
+    """The ```LANG blocks' lines between `heading` and the next heading (a `# ` line inside a
+    block is a comment, not a heading)."""
+    with open(path) as f:
+        lines = f.read()[0:].splitlines()
+    start = next(n for n, line in enumerate(lines) if line.startswith(heading))
+    out, fence = [], None
+    for line in lines[start + 1:]:
+        if line.startswith("```"):
+            fence = None if fence else line[3:]
+            continue
+        if fence is None and re.match(r"#{1,3} ", line):
+            break
+        if fence == lang:
+            out.append(line)
+    return out
+
+
+def add_to_existing_instructions():
+    """docker/Dockerfile.add-to-existing's instructions, its ARGs at their defaults."""
+    with open(os.path.join(REPO, "docker", "Dockerfile.add-to-existing")) as f:
+        lines = [line for line in f.read().splitlines() if not line.lstrip().startswith("#")]
+    instructions = joined(lines, comment=r"$^")
+    args = dict(re.match(r"ARG (\w+)=(.*)", i).groups() for i in instructions
+                if i.startswith("ARG ") and "=" in i)
+    for name, value in args.items():
+        instructions = [i.replace('"${%s}"' % name, value).replace("${%s}" % name, value)
+                        for i in instructions]
+    return instructions
+
+
+# README "### Podman pods (`kube play`)", in order; tests/container/test_podman.py TestKubePlay
+# runs these steps with names of its own, so here they are checked against the manifest.
+POD_BLOCK = [
+    "podman kube play examples/k8s/pod.yaml",
+    "podman exec clawinit-gateway-pod-gateway /clawinit restart --wait",
+    "podman pod stop -t 35 clawinit-gateway-pod",
+    "podman kube down examples/k8s/pod.yaml",
+    "podman volume rm clawinit-gateway-data clawinit-gateway-pod-config",
+]
+
+
 class ReadmeText(unittest.TestCase):
+    def test_image_block_is_what_documented_sh_builds(self):
+        # README "The image": each command, as written, is one documented.sh runs.
+        with open(os.path.join(REPO, "tests", "container", "documented.sh")) as f:
+            script = " ".join(f.read().replace("\\\n", " ").split())
+        commands = joined(sh_blocks_after(README, "### The image"))
+        self.assertEqual(len(commands), 2, commands)
+        for command in commands:
+            self.assertIn(command, script, "README 'The image' command not built by documented.sh")
+
+    def test_operating_it_block_is_run_by_the_compose_example(self):
+        # README "Operating it": the exec lines are the compose example's (run by Compose
+        # below), the HEALTHCHECK line is the image's own.
+        lines = joined(sh_blocks_after(README, "## Operating it"))
+        execs = [line for line in lines if line.startswith("docker compose exec")]
+        self.assertEqual(sorted(execs), sorted(joined(COMPOSE_EXAMPLE[5:8])))
+        health = [line for line in lines if line.startswith("HEALTHCHECK")]
+        self.assertEqual(len(health), 1)
+        with open(os.path.join(REPO, "docker", "Dockerfile")) as f:
+            image = [i for i in joined(f.read().splitlines()) if i.startswith("HEALTHCHECK")]
+        self.assertEqual(len(image), 1)
+        # The image adds timing options; the command is the same.
+        self.assertTrue(image[0].endswith(health[0].split(" ", 1)[1]), (image, health))
+        self.assertEqual(len(lines), len(execs) + 1, lines)
+
+    def test_podman_pods_block_fits_pod_yaml(self):
+        self.assertEqual(joined(sh_blocks_after(README, "### Podman pods")), POD_BLOCK)
+        with open(os.path.join(REPO, "examples", "k8s", "pod.yaml")) as f:
+            docs = [d for d in yaml.safe_load_all(f) if d]
+        pod = next(d for d in docs if d["kind"] == "Pod")
+        claim = next(d for d in docs if d["kind"] == "PersistentVolumeClaim")
+        config = next(d for d in docs if d["kind"] == "ConfigMap")
+        name = pod["metadata"]["name"]
+        container = pod["spec"]["containers"][0]["name"]
+        self.assertEqual(POD_BLOCK[1].split()[2], f"{name}-{container}")  # kube play's naming
+        self.assertEqual(POD_BLOCK[2].split()[-1], name)
+        self.assertEqual(POD_BLOCK[4].split()[3:],
+                         [claim["metadata"]["name"], config["metadata"]["name"]])
+        # -t covers the stop: drain-delay + grace of the pod's own clawinit.yaml, as the
+        # manifest's terminationGracePeriodSeconds does on Kubernetes.
+        settings = yaml.safe_load(config["data"]["clawinit.yaml"])
+        seconds = lambda v: int(str(v).rstrip("s"))  # noqa: E731
+        need = seconds(settings.get("drain-delay", "0s")) + seconds(settings.get("grace", "8s"))
+        self.assertGreater(int(POD_BLOCK[2].split()[4]), need)
+        self.assertEqual(int(POD_BLOCK[2].split()[4]), pod["spec"]["terminationGracePeriodSeconds"])
+
+    def test_openclaw_snippets_are_lines_of_add_to_existing(self):
+        # The README's and examples/openclaw/README.md's snippets: every instruction is
+        # docker/Dockerfile.add-to-existing's (ARGs at their defaults), or the first commands of
+        # one of its RUN lines; the whole file is what documented.sh builds.
+        whole = add_to_existing_instructions()
+        snippets = [blocks_after(README, "### OpenClaw", "dockerfile"),
+                    blocks_after(os.path.join(REPO, "examples", "openclaw", "README.md"),
+                                 "## Dockerfile snippet", "dockerfile")]
+        for lines in snippets:
+            instructions = [i for i in joined(lines) if not i.startswith("#")]
+            self.assertGreaterEqual(len(instructions), 6, lines)
+            for instruction in instructions:
+                self.assertTrue(any(i == instruction or i.startswith(instruction + " && ")
+                                    for i in whole),
+                                f"not in docker/Dockerfile.add-to-existing: {instruction}")
+
     def test_quoted_lines_are_the_readme_blocks(self):
         self.assertEqual(sh_blocks_after(README, "### Docker / Podman"), RUN_BLOCK)
         self.assertEqual(sh_blocks_after(README, "### Compose"), COMPOSE_BLOCK)
