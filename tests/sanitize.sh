@@ -78,7 +78,16 @@ EOF
     return 1
   fi
   local modules=("$@")
-  [ ${#modules[@]} -gt 0 ] || modules=(test_pid1 test_probe test_state test_reaping)
+  # The bad-configuration faults and the field conditions valgrind can stand (issue 12): a
+  # closed stderr pipe, an operator's SIGPIPE, a FIFO or directory at state.json. Left to the
+  # ASan run: fd exhaustion (valgrind needs descriptors of its own beside a full table),
+  # ulimit -f 0 (valgrind's own log writes meet it) and the stalled-pipe floods (thousands of
+  # signals that a 50x slower clawinit coalesces below the counts those tests require).
+  local field=test_field_conditions.FieldConditions
+  [ ${#modules[@]} -gt 0 ] || modules=(test_pid1 test_probe test_state test_reaping test_bad_config
+    "$field.test_closed_stderr_pipe_sigpipe_is_not_forwarded"
+    "$field.test_operator_sigpipe_is_still_forwarded"
+    "$field.test_fifo_at_state_json" "$field.test_directory_at_state_json")
   # Three tests fail because of valgrind itself, not clawinit; the ASan run keeps them.
   #  - SIGRTMAX is valgrind's own signal (it kills threads with it): a program under valgrind
   #    never receives it.
@@ -95,6 +104,7 @@ EOF
     TEST_GATEWAY=$dir/example-gateway TEST_STATE_TORTURE=$dir/state_torture \
     TEST_PATIENCE=${TEST_PATIENCE:-120} VALGRIND_SKIP=$skip python3 -c '
 import os, sys, unittest
+sys.path.insert(0, "../faults")
 def each(suite):
     for t in suite:
         yield from each(t) if isinstance(t, unittest.TestSuite) else [t]
