@@ -11,10 +11,6 @@
 
 namespace clawinit {
 
-namespace {
-constexpr Duration k_first_fast_delay = std::chrono::milliseconds(100);
-}  // namespace
-
 namespace asio = boost::asio;
 
 // One attempt. Handlers hold it alive; `done` makes the first outcome (result or deadline) the
@@ -34,12 +30,11 @@ Check::Check(asio::io_context& io, CheckTarget target, Duration interval, Durati
              Report report, ExecHooks hooks, Cadence cadence)
     : m_io(io),
       m_target(std::move(target)),
-      m_interval(interval),
       m_timeout(timeout),
       m_report(std::move(report)),
       m_hooks(std::move(hooks)),
       m_tick(io),
-      m_cadence(cadence) {}
+      m_pace(cadence, interval) {}
 
 Check::~Check() {
     stop();
@@ -48,8 +43,7 @@ Check::~Check() {
 void Check::start() {
     stop();
     m_running = true;
-    m_fast = m_cadence == Cadence::fast_until_pass;
-    m_fast_delay = std::min<Duration>(k_first_fast_delay, m_interval);
+    m_pace.restart();
     begin_round();
 }
 
@@ -78,7 +72,7 @@ void Check::begin_round() {
     // Fast rounds are chained from finish(), so they never overlap (a round may take up to
     // the timeout, longer than the fast delay); steady rounds keep the interval from start
     // to start. A round still in flight when the next begins was already reported as timed out.
-    if (!m_fast) arm_tick(m_interval);
+    if (!m_pace.chained()) arm_tick(m_pace.interval());
     round->deadline.expires_after(m_timeout);
     round->deadline.async_wait(
         [this, round](const boost::system::error_code& ec) { on_deadline(round, ec); });
@@ -101,15 +95,7 @@ void Check::finish(const std::shared_ptr<Round>& round, bool pass, std::string d
     round->deadline.cancel();
     round->close();
     if (!m_running) return;
-    if (m_fast && round == m_round) {
-        if (pass) {
-            m_fast = false;
-            arm_tick(m_interval);
-        } else {
-            arm_tick(m_fast_delay);
-            m_fast_delay = std::min<Duration>(m_fast_delay * 2, m_interval);
-        }
-    }
+    if (m_pace.chained() && round == m_round) arm_tick(m_pace.after_round(pass));
     m_report(pass, std::move(detail));
 }
 

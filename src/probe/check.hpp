@@ -12,13 +12,9 @@
 
 #include "config/config.hpp"
 #include "config/endpoint.hpp"
+#include "probe/check_pace.hpp"
 
 namespace clawinit {
-
-// steady: a round every interval. fast_until_pass (the ready check): after start(), the next
-// round 100 ms after a failed one, doubling up to the interval, until the first pass; so a
-// freshly spawned child is seen ready within about 100 ms, not one interval later.
-enum class Cadence { steady, fast_until_pass };
 
 class Check {
 public:
@@ -54,16 +50,13 @@ private:
 
     boost::asio::io_context& m_io;
     CheckTarget m_target;
-    Duration m_interval;
     Duration m_timeout;
     Report m_report;
     ExecHooks m_hooks;
     boost::asio::steady_timer m_tick;
     std::shared_ptr<Round> m_round;
     bool m_running{false};
-    Cadence m_cadence;
-    bool m_fast{false};        // fast rounds until the first pass since start()
-    Duration m_fast_delay{0};  // the wait after the next failed fast round
+    CheckPace m_pace;  // when the next round starts (check_pace.hpp)
 };
 
 }  // namespace clawinit
