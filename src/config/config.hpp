@@ -58,6 +58,9 @@ struct Config {
     // `user` resolved when it was read (names from /etc/passwd and /etc/group), so an unknown
     // name is a config error with its position, and the spawn only uses numbers.
     std::optional<UserIds> user_ids;
+    // `user` did not resolve: the load's error (with where the value came from) unless a later
+    // source sets `user` again (config/value_error.hpp, UnresolvedName).
+    std::string user_error;
     std::vector<std::string> env;  // K=V for the child, on top of clawinit's environment
     std::map<int, int> remap_exit;
     int pdeath_signal{0};

@@ -5,7 +5,9 @@
 #pragma once
 
 #include <set>
+#include <string>
 #include <string_view>
+#include <utility>
 
 #include "config/config.hpp"
 #include "config/options.hpp"
@@ -21,6 +23,10 @@ public:
 
     // The source sets a repeatable option to the empty list (YAML `[]`, an empty env value).
     void assign_empty(const OptionSpec& option);
+
+    // An UnresolvedName from assign(), as the source would report it ("FILE:L:C: key 'user':
+    // unknown user ..."): the load fails with it unless a later source sets the option again.
+    void defer(std::string message) { m_config.user_error = std::move(message); }
 
 private:
     void replace_once(const OptionSpec& option);

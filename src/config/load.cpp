@@ -129,6 +129,8 @@ void apply_environment(const Environment& env, Config& config) {
             for (const std::string_view item : split_list(it->second)) {
                 layer.assign(option, item);
             }
+        } catch (const UnresolvedName& error) {
+            layer.defer("env " + name + ": " + error.what());
         } catch (const ValueError& error) {
             throw ConfigError("env " + name + ": " + error.what());
         }
@@ -140,6 +142,8 @@ void apply_flags(const std::vector<FlagValue>& values, Config& config) {
     for (const FlagValue& flag : values) {
         try {
             layer.assign(*flag.option, flag.value);
+        } catch (const UnresolvedName& error) {
+            layer.defer("option '" + flag.flag + "': " + error.what());
         } catch (const ValueError& error) {
             throw ConfigError("option '" + flag.flag + "': " + error.what());
         }
@@ -148,6 +152,7 @@ void apply_flags(const std::vector<FlagValue>& values, Config& config) {
 
 // Only combinations that cannot mean anything are refused; each value was checked on its own.
 void validate(const Config& config) {
+    if (!config.user_error.empty()) throw ConfigError(config.user_error);
     if (config.backoff > config.backoff_max) {
         throw ConfigError("backoff (" + format_duration(config.backoff) +
                           ") is longer than backoff-max (" + format_duration(config.backoff_max) +

@@ -71,7 +71,8 @@ void set_env(Config& config, std::string_view text) {
 }
 
 void set_user(Config& config, std::string_view text) {
-    if (text.empty()) {  // CLAWINIT_USER= over a file's `user:`: keep clawinit's own user
+    config.user_error.clear();  // this source's value replaces a lower one, resolved or not
+    if (text.empty()) {         // CLAWINIT_USER= over a file's `user:`: keep clawinit's own user
         config.user.clear();
         config.user_ids.reset();
         return;
@@ -84,8 +85,9 @@ void set_user(Config& config, std::string_view text) {
     }
     // Resolved here, on the machine that will run the child, so the run and check-config
     // both fail on an unknown name before anything is spawned (README: Decisions).
-    config.user_ids = resolve_user(text);
     config.user = text;
+    config.user_ids.reset();
+    config.user_ids = resolve_user(text);
 }
 
 // Field accessors, instantiated per Config member, keep the table below one line per fact.

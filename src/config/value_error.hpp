@@ -11,4 +11,12 @@ struct ValueError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// A user or group name this machine does not know. Unlike other bad values it is an error only
+// if it is the value that wins: `--user root` over an image file's `user: node`, on a machine
+// without `node`, must run. SourceLayer::defer keeps it (with its source) until all sources
+// are applied; a later source that sets the option drops it.
+struct UnresolvedName : ValueError {
+    using ValueError::ValueError;
+};
+
 }  // namespace clawinit

@@ -177,6 +177,8 @@ private:
     void assign(const OptionSpec& option, const std::string& name, const YAML::Node& scalar) {
         try {
             m_layer.assign(option, scalar.Scalar());
+        } catch (const UnresolvedName& error) {
+            m_layer.defer(location(scalar.Mark()) + ": key '" + name + "': " + error.what());
         } catch (const ValueError& error) {
             fail_key(scalar.Mark(), name, error.what());
         }

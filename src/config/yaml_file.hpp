@@ -12,6 +12,8 @@ namespace clawinit {
 // An empty file changes nothing. Throws ConfigError, always naming the file:
 //   "FILE: cannot read: <strerror>", "FILE:LINE:COL: <syntax problem>",
 //   "FILE:LINE:COL: key 'KEY': <problem with the key or its value>".
+// Except a `user:` this machine cannot resolve: that message goes to config.user_error, since
+// a later source may replace the value (config/value_error.hpp, UnresolvedName).
 void apply_config_file(const std::string& path, Config& config);
 
 // Config files are a few dozen lines; anything this large is the wrong file, and refusing it

@@ -95,8 +95,8 @@ UserIds resolve_user(std::string_view spec, std::string_view passwd_text,
     if (!found) {
         auto uid = number(user);
         if (!uid)
-            throw ValueError("unknown user '" + std::string(user) +
-                             "' (not in /etc/passwd; a numeric uid needs no entry)");
+            throw UnresolvedName("unknown user '" + std::string(user) +
+                                 "' (not in /etc/passwd; a numeric uid needs no entry)");
         ids.uid = ids.gid = *uid;
     }
     if (!group.empty()) {
@@ -112,8 +112,8 @@ UserIds resolve_user(std::string_view spec, std::string_view passwd_text,
         if (!group_found) {
             auto gid = number(group);
             if (!gid)
-                throw ValueError("unknown group '" + std::string(group) +
-                                 "' (not in /etc/group; a numeric gid needs no entry)");
+                throw UnresolvedName("unknown group '" + std::string(group) +
+                                     "' (not in /etc/group; a numeric gid needs no entry)");
             ids.gid = *gid;
         }
     }

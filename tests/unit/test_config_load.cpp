@@ -297,6 +297,27 @@ TEST_CASE("--user is resolved at load: the spawn gets numbers") {
     CHECK(run({"-c", file, "--user", "2000", "x"}, {{"CLAWINIT_USER", ""}}).user_ids->uid == 2000);
 }
 
+TEST_CASE("an unknown user is an error only if it is the value that wins") {
+    // An image's file names a user of that image (`user: node`); on a machine without it,
+    // `--user root` or `CLAWINIT_USER=` over it must run (flag > env > file).
+    TempDir dir;
+    const std::string file = dir.write("c.yaml", "grace: 2s\nuser: nosuchuser-clawinit\n");
+    CHECK(run({"-c", file, "--user", "root", "x"}).user_ids->uid == 0);
+    CHECK_FALSE(run({"-c", file, "x"}, {{"CLAWINIT_USER", ""}}).user_ids.has_value());
+    CHECK(run({"-c", file, "x"}, {{"CLAWINIT_USER", "0"}}).user_ids->uid == 0);
+    // The winner is checked wherever it came from, and reported from there.
+    const std::string unknown =
+        "unknown user 'nosuchuser-clawinit' (not in /etc/passwd; a numeric uid needs no entry)";
+    CHECK_THROWS_WITH_AS(parse_invocation({"-c", file, "x"}, {{"CLAWINIT_GRACE", "3s"}}),
+                         (file + ":2:7: key 'user': " + unknown).c_str(), ConfigError);
+    CHECK_THROWS_WITH_AS(parse_invocation({"-c", file, "--user", "nosuchuser-clawinit", "x"},
+                                          {{"CLAWINIT_USER", "0"}}),
+                         ("option '--user': " + unknown).c_str(), ConfigError);
+    // Other bad values stay errors even when overridden: they are wrong everywhere.
+    const std::string bad_id = dir.write("b.yaml", "user: \"4294967295\"\n");
+    CHECK_THROWS_AS(parse_invocation({"-c", bad_id, "--user", "root", "x"}, {}), ConfigError);
+}
+
 TEST_CASE("contradictory combinations are refused after all sources are merged") {
     TempDir dir;
     const std::string file = dir.write("c.yaml", "backoff-max: 10s\n");

@@ -48,7 +48,9 @@ Config load(const std::string& path) {
 
 std::string error_of(const std::string& path) {
     try {
-        load(path);
+        // An unknown user is kept for after the later sources (load.cpp reports it then).
+        const std::string deferred = load(path).user_error;
+        if (!deferred.empty()) return deferred;
     } catch (const ConfigError& error) {
         return error.what();
     }
