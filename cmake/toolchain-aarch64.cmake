@@ -13,8 +13,8 @@
 # ctest, the man page) through qemu-aarch64-static when it is installed. The dynamic test
 # binaries load the arm64 loader, libc and libstdc++ of the cross toolchain's own sysroot
 # (/usr/aarch64-linux-gnu, packages libc6-arm64-cross and libstdc++6-arm64-cross that
-# g++-aarch64-linux-gnu pulls in): qemu's -L puts that prefix in front of their paths, so no
-# libc6:arm64 needs installing (a bare machine has no /lib/ld-linux-aarch64.so.1).
+# g++-aarch64-linux-gnu pulls in): cmake/qemu-aarch64.sh runs qemu with -L on that prefix, so
+# no libc6:arm64 needs installing (a bare machine has no /lib/ld-linux-aarch64.so.1).
 set(CMAKE_SYSTEM_NAME Linux)
 set(CMAKE_SYSTEM_PROCESSOR aarch64)
 set(CMAKE_C_COMPILER aarch64-linux-gnu-gcc)
@@ -25,5 +25,5 @@ set(CMAKE_LIBRARY_ARCHITECTURE aarch64-linux-gnu)
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 find_program(CLAWINIT_QEMU_AARCH64 qemu-aarch64-static)
 if(CLAWINIT_QEMU_AARCH64)
-  set(CMAKE_CROSSCOMPILING_EMULATOR ${CLAWINIT_QEMU_AARCH64} -L /usr/aarch64-linux-gnu)
+  set(CMAKE_CROSSCOMPILING_EMULATOR ${CMAKE_CURRENT_LIST_DIR}/qemu-aarch64.sh)
 endif()
