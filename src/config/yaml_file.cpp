@@ -5,13 +5,9 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <array>
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <map>
-#include <memory>
 #include <sstream>
+#include <utility>
 
 #include "config/layer.hpp"
 #include "config/options.hpp"
