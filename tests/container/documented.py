@@ -79,16 +79,7 @@ INTERACTIVE_BLOCK = [
 
 def sh_blocks_after(path, heading):
     """Command lines of the ```sh blocks between `heading` and the next heading (None: all)."""
-    with open(path) as f:
-        section = text = f.read()
-    if heading:
-        start = text.index(heading)
-        nxt = re.search(r"^#{1,3} ", text[start + len(heading):], re.M)
-        section = text[start:start + len(heading) + (nxt.start() if nxt else len(text))]
-    lines = []
-    for block in re.findall(r"```sh\n(.*?)```", section, re.S):
-        lines += [line for line in block.splitlines() if line.strip()]
-    return lines
+    return [line for line in blocks_after(path, heading, "sh") if line.strip()]
 
 
 def quick_start_block(lang):
@@ -158,17 +149,18 @@ def joined(lines, comment=r"\s+#.*$"):
 
 
 def blocks_after(path, heading, lang):
-    """The ```LANG blocks' lines between `heading` and the next heading (a `# ` line inside a
-    block is a comment, not a heading)."""
+    """The ```LANG blocks' lines between `heading` and the next heading (None: the whole file;
+    a `# ` line inside a block is a comment, not a heading)."""
     with open(path) as f:
-        lines = f.read()[0:].splitlines()
-    start = next(n for n, line in enumerate(lines) if line.startswith(heading))
-    out, fence = [], None
-    for line in lines[start + 1:]:
+        lines = f.read().splitlines()
+    start = 0 if heading is None else 1 + next(
+        n for n, line in enumerate(lines) if line.startswith(heading))
+    out, fence = [], None  # fence: the open block's language ("" unlabelled), None outside
+    for line in lines[start:]:
         if line.startswith("```"):
-            fence = None if fence else line[3:]
+            fence = line[3:].strip() if fence is None else None
             continue
-        if fence is None and re.match(r"#{1,3} ", line):
+        if fence is None and heading is not None and re.match(r"#{1,3} ", line):
             break
         if fence == lang:
             out.append(line)
