@@ -231,7 +231,9 @@ constexpr std::array k_options{
                .set = set_text<&Config::config_file>, .get = get_text<&Config::config_file>},
     OptionSpec{.name = "grace", .placeholder = "D",
                .help = "after forwarding the stop signal, wait D, then SIGKILL everything left",
-               .set = set_duration<&Config::grace>, .get = get_duration<&Config::grace>},
+               // 0 would SIGKILL at once and, as the restart timeout's default, expire every
+               // restart request before the child could answer it.
+               .set = set_positive_duration<&Config::grace>, .get = get_duration<&Config::grace>},
     OptionSpec{.name = "drain-delay", .placeholder = "D",
                .help = "on SIGTERM, report not-ready at once and wait D before forwarding it",
                .set = set_duration<&Config::drain_delay>,

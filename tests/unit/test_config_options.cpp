@@ -196,6 +196,7 @@ TEST_CASE("bad values throw ValueError that quotes the value and shows the forms
          "bad check 'exec:check 'a b' (exec: unterminated ' quote)"},
         {"ready-check", "exec:'' x", "bad check 'exec:'' x' (exec: the program name is empty)"},
         {"restart-timeout", "0", "bad duration '0' (must be longer than 0)"},
+        {"grace", "0", "bad duration '0' (must be longer than 0)"},
         {"restart-timeout", "0ms", "bad duration '0ms' (must be longer than 0)"},
         {"user", "nosuchuser-clawinit",
          "unknown user 'nosuchuser-clawinit' (not in /etc/passwd; a numeric uid needs no entry)"},
