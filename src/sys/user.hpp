@@ -36,12 +36,12 @@ UserIds resolve_user(std::string_view spec, std::string_view passwd_text,
 // Same, reading /etc/passwd and /etc/group (missing files read as empty).
 UserIds resolve_user(std::string_view spec);
 
-// What a switch to `ids` changes in the child's environment, as gosu, su-exec, runuser and
-// `setpriv --reset-env` do: HOME, USER, LOGNAME and SHELL from the passwd entry, since the
-// inherited ones are clawinit's (a container runtime gives root's HOME=/root, where the user
-// cannot write). Without an entry HOME is "/" (gosu's and su-exec's choice) and USER, LOGNAME
-// and SHELL are removed: the inherited values would name another user. "K=V" sets K, a bare
-// "K" removes it (the form of config/child_env.hpp).
+// What a switch to `ids` changes in the child's environment, as runuser and `setpriv
+// --reset-env` do (gosu and su-exec set HOME alone): HOME, USER, LOGNAME and SHELL from the
+// passwd entry, since the inherited ones are clawinit's (a container runtime gives root's
+// HOME=/root, where the user cannot write). Without an entry HOME is "/" (as gosu and su-exec
+// do) and USER, LOGNAME and SHELL are removed: the inherited values would name another user.
+// "K=V" sets K, a bare "K" removes it (the form of config/child_env.hpp).
 std::vector<std::string> user_environment(const UserIds& ids);
 
 }  // namespace clawinit
