@@ -10,6 +10,7 @@
 #include <ctime>
 #include <filesystem>
 
+#include "config/child_env.hpp"
 #include "config/signal_names.hpp"
 #include "core/signal_origin.hpp"
 #include "log/logger.hpp"
@@ -30,7 +31,8 @@ Runtime::Runtime(const Config& config, sigset_t child_mask, std::optional<UserId
       m_supervisor(config),
       m_log_retry(m_io) {
     m_spawn.command = config.command;
-    m_spawn.env = child_environment(environ, config.env);
+    // HOME, USER, LOGNAME and SHELL of the --user switch, then `env` (config/child_env.hpp).
+    m_spawn.env = child_environment(environ, environment_changes(config));
     m_spawn.user = std::move(user);
     m_spawn.child_mask = child_mask;
     // Probe connections and spawns should not meet a low soft fd limit; the child gets the

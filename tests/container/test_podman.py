@@ -262,6 +262,41 @@ class TestPodmanStop(ContainerCase):
             self.assertEqual(json.load(f).get("boot_count"), 2)
 
 
+class TestUserSwitch(unittest.TestCase):
+    """`--user` in a container whose runtime gives PID 1 root's environment: the child gets the
+    passwd entry's HOME, USER, LOGNAME and SHELL and the user's groups from /etc/group, never
+    root's. The image is FROM scratch, so a static busybox (Debian's busybox-static) is mounted
+    in for `sh` and `id`, and a group file that puts gateway and nobody in a shared group."""
+
+    BUSYBOX = "/bin/busybox"
+    GROUP = "root:x:0:\ngateway:x:10001:\nnogroup:x:65534:\nshared:x:4300:gateway,nobody\n"
+    REPORT = 'echo "env $HOME ${USER:--} ${LOGNAME:--} ${SHELL:--}"; echo "groups $(/busybox id -G)"'
+
+    def child_sees(self, user):
+        with tempfile.TemporaryDirectory(prefix="clawinit-ct-etc-") as etc:
+            group = os.path.join(etc, "group")
+            with open(group, "w") as f:
+                f.write(self.GROUP)
+            os.chmod(etc, 0o755)
+            os.chmod(group, 0o644)
+            out = podman("run", "--rm", "--label", LABEL, "-e", "CLAWINIT_PROBE_LISTEN=off",
+                         "-v", "%s:/busybox:ro" % self.BUSYBOX, "-v", "%s:/etc/group:ro" % group,
+                         "--entrypoint", "/clawinit", IMAGE, "--user", user, "--",
+                         "/busybox", "sh", "-c", self.REPORT, timeout=120)
+        lines = dict(line.split(" ", 1) for line in out.stdout.splitlines() if " " in line)
+        return lines.get("env"), set(lines.get("groups", "").split())
+
+    def test_user_switch_sets_home_user_and_groups(self):
+        self.assertTrue(os.access(self.BUSYBOX, os.X_OK), "busybox-static is not installed")
+        # The image's passwd: nobody's home is /nonexistent, gateway's /data; both /sbin/nologin.
+        self.assertEqual(self.child_sees("nobody"),
+                         ("/nonexistent nobody nobody /sbin/nologin", {"65534", "4300"}))
+        self.assertEqual(self.child_sees("gateway"),
+                         ("/data gateway gateway /sbin/nologin", {"10001", "4300"}))
+        # A uid with no passwd entry: HOME=/, no inherited USER, LOGNAME or SHELL, its own gid.
+        self.assertEqual(self.child_sees("4242"), ("/ - - -", {"4242"}))
+
+
 def substitute(text, mapping):
     for old, new in mapping.items():
         assert old in text, "%r not in the manifest" % old
