@@ -122,9 +122,8 @@ generated=examples/openclaw/k8s-2026.9.yaml
 # by `bash tests/k8s/run.sh --write`; CI fails when this file is stale. It is there for
 #   kubectl create secret generic openclaw-2026-9-token --from-literal=token="$(openssl rand -hex 32)"
 #   kubectl apply -f examples/openclaw/k8s-2026.9.yaml
-# which is the same as `kubectl apply -k examples/k8s/overlays/openclaw`. It needs the
-# Prometheus Operator's CRDs (PodMonitor, PrometheusRule); without them, apply the overlay
-# without ../../components/monitoring. The ConfigMap carries examples/openclaw/openclaw-2026.9.yaml
+# which is the same as `kubectl apply -k examples/k8s/overlays/openclaw` (no PodMonitor or
+# PrometheusRule: the overlay says how to add them). The ConfigMap carries examples/openclaw/openclaw-2026.9.yaml
 # unchanged (tests/container/validate_manifests.py checks it), under a name with its content's
 # hash, so a change of the profile rolls the pod.
 # user-provided: Secret/openclaw-2026-9-token
