@@ -305,14 +305,14 @@ def substitute(text, mapping):
 
 
 class TestKubePlay(unittest.TestCase):
-    """examples/k8s/pod.yaml under `podman kube play` (ConfigMap + Pod, exec probes)."""
+    """examples/podman/pod.yaml under `podman kube play` (ConfigMap + Pod, exec probes)."""
 
     def setUp(self):
         self.pod = "clawinit-ct-%s-pod" % RUN_ID
         self.claim = "clawinit-ct-%s-kube-data" % RUN_ID
         self.configmap = "clawinit-ct-%s-kube-config" % RUN_ID  # kube play makes it a volume
         self.gw_port, self.probe_port = free_port(), free_port()
-        with open(os.path.join(REPO, "examples/k8s/pod.yaml")) as f:
+        with open(os.path.join(REPO, "examples/podman/pod.yaml")) as f:
             text = f.read()
         text = substitute(text, {
             "clawinit-gateway-pod-config": self.configmap,  # before the pod name, its prefix
@@ -371,21 +371,22 @@ class TestKubePlay(unittest.TestCase):
 
 
 class TestKubePlayRestricted(TestKubePlay):
-    """examples/k8s/pod-restricted.yaml: the same checks with nothing running as root (Pod
-    Security "restricted": uid 10001, no capabilities, RuntimeDefault seccomp)."""
+    """examples/podman/pod-nonroot.yaml: the same checks with nothing running as root (uid
+    10001, no capabilities, RuntimeDefault seccomp: the settings of examples/k8s/overlays/
+    restricted, plus the hostPorts Podman publishes with)."""
 
     def setUp(self):
         self.pod = "clawinit-ct-%s-rpod" % RUN_ID
         self.claim = "clawinit-ct-%s-rkube-data" % RUN_ID
         self.configmap = "clawinit-ct-%s-rkube-config" % RUN_ID
         self.gw_port, self.probe_port = free_port(), free_port()
-        with open(os.path.join(REPO, "examples/k8s/pod-restricted.yaml")) as f:
+        with open(os.path.join(REPO, "examples/podman/pod-nonroot.yaml")) as f:
             text = f.read()
         text = substitute(text, {
-            "clawinit-gateway-restricted-config": self.configmap,  # before the pod name
-            "clawinit-gateway-restricted-data": self.claim,
+            "clawinit-gateway-nonroot-config": self.configmap,  # before the pod name
+            "clawinit-gateway-nonroot-data": self.claim,
             "localhost/clawinit-gateway:latest": IMAGE,
-            "name: clawinit-gateway-restricted": "name: " + self.pod,
+            "name: clawinit-gateway-nonroot": "name: " + self.pod,
             "hostPort: 18888": "hostPort: %d" % self.gw_port,
             "hostPort: 18899": "hostPort: %d" % self.probe_port,
         })
