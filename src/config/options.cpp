@@ -350,6 +350,44 @@ const OptionSpec* find_option(std::string_view name) {
     return it == k_options.end() ? nullptr : &*it;
 }
 
+namespace {
+
+// Levenshtein distance: a misspelt key is rarely more than a letter or two off.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+}  // namespace
+
+const OptionSpec* closest_option(std::string_view name) {
+    std::string dashed(name);
+    std::ranges::replace(dashed, '_', '-');
+    for (char& c : dashed)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    const OptionSpec* best = nullptr;
+    std::size_t best_distance = 3;  // more than 2 edits away is another word
+    for (const OptionSpec& option : k_options) {
+        if (option.name == k_config_option) continue;  // never a key in a file
+        const std::size_t d = edit_distance(dashed, option.name);
+        if (d < best_distance) {
+            best = &option;
+            best_distance = d;
+        }
+    }
+    return best;
+}
+
 const OptionSpec* find_short_option(char flag) {
     const auto it = std::ranges::find(k_options, flag, &OptionSpec::short_flag);
     return flag == '\0' || it == k_options.end() ? nullptr : &*it;
