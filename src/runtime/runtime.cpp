@@ -30,7 +30,9 @@ Runtime::Runtime(const Config& config, sigset_t child_mask, std::optional<UserId
       m_supervisor(config),
       m_log_retry(m_io) {
     m_spawn.command = config.command;
-    m_spawn.env = child_environment(environ, config.env);
+    // NOTIFY_SOCKET and WATCHDOG_* are for clawinit, the main process (sys/sd_notify.hpp).
+    m_spawn.env = without_notify_variables(child_environment(environ, config.env));
+    m_notifier = Notifier::from_environment(m_io);
     m_spawn.user = std::move(user);
     m_spawn.child_mask = child_mask;
     // Probe connections and spawns should not meet a low soft fd limit; the child gets the
@@ -113,6 +115,10 @@ void Runtime::dispatch(Event event) {
     }
     m_dispatching = false;
     follow_child();
+    if (m_notifier)
+        m_notifier->update({m_supervisor.status(), m_supervisor.reason(), m_supervisor.ready(),
+                            m_supervisor.restart_pending()},
+                           m_supervisor.live());
 }
 
 void Runtime::execute(const Action& action) {
