@@ -402,6 +402,7 @@ ProbeSnapshot Runtime::snapshot() const {
         std::chrono::duration<double>(m_config.effective_restart_timeout()).count();
     s.stop_timeout_seconds =
         std::chrono::duration<double>(m_config.drain_delay + m_config.grace).count();
+    s.pid = m_own_pid;
     s.zombies_reaped = m_zombies_reaped;
     if (stats.last_stop_duration)
         s.last_stop_seconds = std::chrono::duration<double>(*stats.last_stop_duration).count();
