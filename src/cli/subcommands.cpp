@@ -149,9 +149,24 @@ Published published(const std::optional<IpEndpoint>& probe) {
     return p;
 }
 
+// The pid the running clawinit gives in /status; nullopt when its probe server cannot be asked.
+std::optional<pid_t> published_pid(const std::optional<IpEndpoint>& probe) {
+    if (!probe) return std::nullopt;
+    const HttpResult status = http_get(*probe, "/status", 2s);
+    if (status.status != 200) return std::nullopt;
+    const JsonValue* pid = status_document(status.body).find("pid");
+    const auto value = pid ? pid->integer<pid_t>() : std::nullopt;
+    if (!value || *value <= 0) return std::nullopt;
+    return value;
+}
+
+pid_t target_pid(const SubOptions& o, const std::optional<IpEndpoint>& probe) {
+    return find_target(o.pid, o.pid_file, [&] { return published_pid(probe); });
+}
+
 int stop(const SubOptions& o, const Config& config) {
-    const pid_t pid = find_target(o.pid, o.pid_file);
     const auto probe = probe_of(o, config);
+    const pid_t pid = target_pid(o, probe);
     const Duration stop_timeout = (o.wait ? published(probe).stop_timeout : std::nullopt)
                                       .value_or(config.drain_delay + config.grace);
     const auto deadline = SteadyClock::now() + o.timeout.value_or(stop_timeout + 30s);
@@ -197,8 +212,8 @@ int stop(const SubOptions& o, const Config& config) {
 }
 
 int restart(const SubOptions& o, const Config& config) {
-    const pid_t pid = find_target(o.pid, o.pid_file);
     const auto probe = probe_of(o, config);
+    const pid_t pid = target_pid(o, probe);
     // The signal the running clawinit restarts on, as it says itself; this process's config
     // only when its probe server cannot be asked.
     const Published target = published(probe);

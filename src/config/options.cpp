@@ -21,10 +21,18 @@ constexpr std::array k_kill_scope{Choice<KillScope>{"child", KillScope::child},
                                   Choice<KillScope>{"group", KillScope::group}};
 constexpr std::array k_log_format{Choice<LogFormat>{"text", LogFormat::text},
                                   Choice<LogFormat>{"json", LogFormat::json}};
-constexpr std::array k_log_level{
-    Choice<LogLevel>{"trace", LogLevel::trace}, Choice<LogLevel>{"debug", LogLevel::debug},
-    Choice<LogLevel>{"info", LogLevel::info},   Choice<LogLevel>{"warn", LogLevel::warn},
-    Choice<LogLevel>{"error", LogLevel::error}, Choice<LogLevel>{"off", LogLevel::off}};
+// The names log lines print (log_level_name), then `warning`, an alias that is read but never
+// printed: choice_name() returns the first match.
+constexpr Choice<LogLevel> level_choice(LogLevel level) {
+    return {log_level_name(level), level};
+}
+constexpr std::array k_log_level{level_choice(LogLevel::trace),
+                                 level_choice(LogLevel::debug),
+                                 level_choice(LogLevel::info),
+                                 level_choice(LogLevel::warn),
+                                 level_choice(LogLevel::error),
+                                 level_choice(LogLevel::off),
+                                 Choice<LogLevel>{"warning", LogLevel::warn}};
 
 using Values = std::vector<std::string>;
 
@@ -333,7 +341,7 @@ constexpr std::array k_options{
                .set = set_choice<&Config::log_format, k_log_format>,
                .get = get_choice<&Config::log_format, k_log_format>},
     OptionSpec{.name = "log-level", .placeholder = "L",
-               .help = "trace, debug, info, warn, error or off",
+               .help = "trace, debug, info, warn (or warning), error or off",
                .set = set_choice<&Config::log_level, k_log_level>,
                .get = get_choice<&Config::log_level, k_log_level>},
 };
