@@ -15,7 +15,7 @@ namespace {
 ProbeSnapshot snapshot_for(std::uint8_t seed) {
     ProbeSnapshot s;
     s.status = clawinit::k_all_statuses[seed % clawinit::k_all_statuses.size()];
-    if (seed & 2) s.reason = "graceful shutdown";
+    if (seed & 2) s.reason = clawinit::Reason{clawinit::ReasonKind::graceful_shutdown};
     s.live = seed & 4;
     s.ready = seed & 8;
     s.started = seed & 16;

@@ -9,11 +9,12 @@
 #include <thread>
 
 #include "cli/http_get.hpp"
+#include "cli/restart_watch.hpp"
 #include "cli/subcommand_help.hpp"
 #include "cli/target.hpp"
 #include "config/duration.hpp"
 #include "config/signal_names.hpp"
-#include "json/reader.hpp"
+#include "probe/status_document.hpp"
 #include "runtime/final_status.hpp"
 
 namespace clawinit {
@@ -89,34 +90,26 @@ std::optional<IpEndpoint> probe_of(const SubOptions& o, const Config& config) {
     return probe_address(o.probe.empty() ? config.probe_listen : o.probe);
 }
 
-// A /status body (probe/answer.cpp's answer_status) as a tree. A body that is not JSON reads
-// as an empty document, so every field takes its fallback, as when the server is not there.
-JsonValue status_document(const std::string& body) {
-    JsonParse parsed = parse_json(body);
-    return parsed.value ? std::move(*parsed.value) : JsonValue();
+std::string last_exit_text(const std::optional<int>& last_exit) {
+    return last_exit ? std::to_string(*last_exit) : "-";
 }
 
-// /status keeps the child's fields in a nested object: {"child":{"pid":..,"restarts":..}}.
-const JsonValue* child_field(const JsonValue& status, std::string_view key) {
-    const JsonValue* child = status.find("child");
-    return child ? child->find(key) : nullptr;
+// The running clawinit's /status (probe/status_document.hpp), or nullopt when its probe
+// server cannot be asked or gives no /status document.
+std::optional<StatusDocument> fetch_status(const IpEndpoint& probe, Duration timeout = 2s,
+                                           std::string* error = nullptr) {
+    const HttpResult result = http_get(probe, "/status", timeout);
+    if (result.status != 200) {
+        if (error) *error = result.error.empty() ? "bad answer" : result.error;
+        return std::nullopt;
+    }
+    return parse_status(result.body, error);
 }
 
-// A scalar as the server wrote it ("running", "12", "true"); `fallback` if absent or null.
-std::string text_or(const JsonValue* value, const char* fallback = "-") {
-    if (!value) return fallback;
-    if (const std::string* text = value->string()) return *text;
-    if (const auto number = value->number_text()) return std::string(*number);
-    if (const auto flag = value->boolean()) return *flag ? "true" : "false";
-    return fallback;
-}
-
-long long integer_or_0(const JsonValue* value) {
-    return value ? value->integer<long long>().value_or(0) : 0;
-}
-
-std::string last_exit_text(const FinalStatus& outcome) {
-    return outcome.last_exit ? std::to_string(*outcome.last_exit) : "-";
+std::optional<Duration> seconds(double value) {
+    // The upper bound keeps the cast defined: no timeout clawinit publishes is near it.
+    if (!(value > 0) || value > 1e9) return std::nullopt;
+    return std::chrono::duration_cast<Duration>(std::chrono::duration<double>(value));
 }
 
 // What the running clawinit publishes in /status about how to drive it (see
@@ -128,36 +121,21 @@ struct Published {
     std::optional<Duration> stop_timeout;
 };
 
-std::optional<Duration> seconds_field(const JsonValue& status, std::string_view key) {
-    const JsonValue* value = status.find(key);
-    const auto seconds = value ? value->number() : std::nullopt;
-    // The upper bound keeps the cast defined: no timeout clawinit publishes is near it.
-    if (!seconds || !(*seconds >= 0) || *seconds > 1e9) return std::nullopt;
-    return std::chrono::duration_cast<Duration>(std::chrono::duration<double>(*seconds));
-}
-
 Published published(const std::optional<IpEndpoint>& probe) {
     Published p;
-    if (!probe) return p;
-    const HttpResult status = http_get(*probe, "/status", 2s);
-    if (status.status != 200) return p;
-    const JsonValue doc = status_document(status.body);
-    if (const JsonValue* name = doc.find("restart_signal"); name && name->string())
-        p.restart_signal = parse_signal(*name->string());
-    p.restart_timeout = seconds_field(doc, "restart_timeout");
-    p.stop_timeout = seconds_field(doc, "stop_timeout");
+    const auto doc = probe ? fetch_status(*probe) : std::nullopt;
+    if (!doc) return p;
+    if (doc->restart_signal > 0) p.restart_signal = doc->restart_signal;
+    p.restart_timeout = seconds(doc->restart_timeout_seconds);
+    p.stop_timeout = seconds(doc->stop_timeout_seconds);
     return p;
 }
 
 // The pid the running clawinit gives in /status; nullopt when its probe server cannot be asked.
 std::optional<pid_t> published_pid(const std::optional<IpEndpoint>& probe) {
-    if (!probe) return std::nullopt;
-    const HttpResult status = http_get(*probe, "/status", 2s);
-    if (status.status != 200) return std::nullopt;
-    const JsonValue* pid = status_document(status.body).find("pid");
-    const auto value = pid ? pid->integer<pid_t>() : std::nullopt;
-    if (!value || *value <= 0) return std::nullopt;
-    return value;
+    const auto doc = probe ? fetch_status(*probe) : std::nullopt;
+    if (!doc || doc->pid <= 0) return std::nullopt;
+    return doc->pid;
 }
 
 pid_t target_pid(const SubOptions& o, const std::optional<IpEndpoint>& probe) {
@@ -167,8 +145,8 @@ pid_t target_pid(const SubOptions& o, const std::optional<IpEndpoint>& probe) {
 int stop(const SubOptions& o, const Config& config) {
     const auto probe = probe_of(o, config);
     const pid_t pid = target_pid(o, probe);
-    const Duration stop_timeout = (o.wait ? published(probe).stop_timeout : std::nullopt)
-                                      .value_or(config.drain_delay + config.grace);
+    const Duration stop_timeout =
+        (o.wait ? published(probe).stop_timeout : std::nullopt).value_or(config.stop_timeout());
     const auto deadline = SteadyClock::now() + o.timeout.value_or(stop_timeout + 30s);
     if (!o.wait || !probe) {
         if (::kill(pid, SIGTERM) != 0)
@@ -224,11 +202,10 @@ int restart(const SubOptions& o, const Config& config) {
     const Duration restart_timeout =
         target.restart_timeout.value_or(config.effective_restart_timeout());
     const auto deadline = SteadyClock::now() + o.timeout.value_or(restart_timeout + 60s);
-    const HttpResult before = http_get(*probe, "/status", 2s);
-    if (before.status != 200) throw TargetError(fmt::format("probe server: {}", before.error));
-    const JsonValue before_doc = status_document(before.body);
-    const long long restarts0 = integer_or_0(child_field(before_doc, "restarts"));
-    const long long child0 = integer_or_0(child_field(before_doc, "pid"));
+    std::string unreachable;
+    const auto before = fetch_status(*probe, 2s, &unreachable);
+    if (!before) throw TargetError(fmt::format("probe server: {}", unreachable));
+    const std::uint64_t awaited = awaited_request(*before);
     // If clawinit exits instead of restarting, this is how we learn why.
     HttpExchange exit_watch = http_send(*probe, "/status?wait=exit", deadline);
     if (exit_watch.error.empty()) http_read_head(exit_watch, deadline);
@@ -236,16 +213,18 @@ int restart(const SubOptions& o, const Config& config) {
     if (::kill(pid, signo) != 0)
         throw TargetError(fmt::format("kill({}, {}) failed", pid, signal_name(signo)));
 
-    bool saw_restarting = false;
-    bool saw_stop = false;  // a stop (SIGTERM) began meanwhile: it wins, no restart follows
+    RestartVerdict verdict = RestartVerdict::waiting;
+    std::optional<StatusDocument> last;
     for (;;) {
-        const HttpResult now = http_get(*probe, "/status", 2s);
-        if (now.status != 200) {
+        std::string error;
+        const auto now = fetch_status(*probe, 2s, &error);
+        if (!now) {
             const HttpResult end = exit_watch.error.empty()
                                        ? http_finish(exit_watch, SteadyClock::now() + 2s)
                                        : HttpResult{};
             const auto outcome = end.status == 200 ? parse_final_status(end.body) : std::nullopt;
-            if (outcome && saw_stop)
+            const bool stop_seen = last && last->status == Status::stopping;
+            if (outcome && stop_seen)
                 std::fprintf(stderr,
                              "clawinit restart: a stop arrived during the restart and won; "
                              "clawinit exited with %d\n",
@@ -254,47 +233,56 @@ int restart(const SubOptions& o, const Config& config) {
                 std::fprintf(stderr,
                              "clawinit restart: the child exited with code %s, not a restart code; "
                              "clawinit exited with %d\n",
-                             last_exit_text(*outcome).c_str(), outcome->exit_code);
+                             last_exit_text(outcome->last_exit).c_str(), outcome->exit_code);
             else
                 std::fprintf(stderr,
                              "clawinit restart: clawinit went away during the restart (%s)\n",
-                             now.error.c_str());
+                             error.c_str());
             return k_bad_outcome;
         }
-        const JsonValue doc = status_document(now.body);
-        const std::string status = text_or(doc.find("status"));
-        const long long restarts = integer_or_0(child_field(doc, "restarts"));
-        const long long child = integer_or_0(child_field(doc, "pid"));
-        saw_restarting |= status == "restarting";
-        saw_stop |= text_or(doc.find("reason")) == "graceful shutdown";
-        if (restarts > restarts0 && status == "running") {
-            std::printf("restarted: child pid %lld -> %lld, ready after %.3fs\n", child0, child,
-                        std::chrono::duration<double>(SteadyClock::now() - started).count());
-            return k_ok;
-        }
-        if (restarts == restarts0 && saw_stop) {
-            // The child may still be running (the stop's grace): there is no exit code to
-            // report yet, and no restart will follow.
-            std::fprintf(stderr, "clawinit restart: a stop is under way; no restart will happen\n");
-            return k_bad_outcome;
-        }
-        if (restarts == restarts0 && (status == "stopping" || status == "backoff")) {
-            std::fprintf(stderr,
-                         "clawinit restart: the child exited with code %s, not a restart code\n",
-                         text_or(child_field(doc, "last_exit")).c_str());
-            return k_bad_outcome;
-        }
-        if (restarts == restarts0 && saw_restarting && status == "running" && child == child0) {
-            std::fprintf(
-                stderr,
-                "clawinit restart: child pid %lld did not exit within the restart timeout\n",
-                child0);
-            return k_bad_outcome;
+        last = now;
+        verdict = judge_restart(*now, awaited);
+        switch (verdict) {
+            case RestartVerdict::ready:
+                std::printf("restarted: child pid %d -> %d, ready after %.3fs\n", before->child_pid,
+                            now->child_pid,
+                            std::chrono::duration<double>(SteadyClock::now() - started).count());
+                return k_ok;
+            case RestartVerdict::expired:
+                std::fprintf(stderr,
+                             "clawinit restart: child pid %d did not exit within the restart "
+                             "timeout\n",
+                             before->child_pid);
+                return k_bad_outcome;
+            case RestartVerdict::not_a_restart_code:
+                std::fprintf(stderr,
+                             "clawinit restart: the child exited with code %s, not a restart "
+                             "code\n",
+                             last_exit_text(now->last_exit).c_str());
+                return k_bad_outcome;
+            case RestartVerdict::stop_won:
+            case RestartVerdict::stopping:
+                // The child may still be running (the stop's grace): there is no exit code to
+                // report yet, and no restart will follow.
+                std::fprintf(stderr,
+                             "clawinit restart: a stop is under way; no restart will happen\n");
+                return k_bad_outcome;
+            case RestartVerdict::no_child:
+                std::fprintf(stderr,
+                             "clawinit restart: no child to restart (crash backoff: %s); the "
+                             "respawn follows on its own\n",
+                             now->reason.value_or("child crashed").c_str());
+                return k_bad_outcome;
+            case RestartVerdict::waiting:
+                break;
         }
         if (SteadyClock::now() > deadline) {
+            // Answered but never ready again, or never answered at all.
+            const bool answered = now->last_restart.request >= awaited &&
+                                  now->last_restart.outcome != RestartOutcome::pending;
             std::fprintf(stderr, "clawinit restart: %s\n",
-                         restarts > restarts0 ? "the new child never became ready" : "timed out");
-            return restarts > restarts0 ? k_bad_outcome : k_timed_out;
+                         answered ? "the new child never became ready" : "timed out");
+            return answered ? k_bad_outcome : k_timed_out;
         }
         std::this_thread::sleep_for(50ms);
     }
@@ -313,16 +301,22 @@ int status(const SubOptions& o, const Config& config) {
         std::fputs(result.body.c_str(), stdout);
         return k_ok;
     }
+    std::string unreadable;
+    const auto doc = parse_status(result.body, &unreadable);
+    if (!doc) {
+        std::fprintf(stderr, "clawinit status: unreadable /status (%s)\n", unreadable.c_str());
+        return k_no_target;
+    }
     const HttpResult ready = http_get(*probe, "/ready", 2s);
-    const JsonValue doc = status_document(result.body);
     std::printf(
-        "status     %s\nuptime     %ss\nchild pid  %s\nrestarts   %s\nlast exit  %s\nready      "
-        "%s\n",
-        text_or(doc.find("status")).c_str(), text_or(doc.find("uptime")).c_str(),
-        text_or(child_field(doc, "pid")).c_str(), text_or(child_field(doc, "restarts")).c_str(),
-        text_or(child_field(doc, "last_exit")).c_str(), ready.status == 200 ? "yes" : "no");
-    if (const JsonValue* reason = doc.find("reason"); reason && reason->string())
-        std::printf("reason     %s\n", reason->string()->c_str());
+        "status     %s\nuptime     %llus\nchild pid  %s\nrestarts   %llu\nlast exit  %s\n"
+        "ready      %s\n",
+        std::string(status_name(doc->status)).c_str(),
+        static_cast<unsigned long long>(doc->uptime_seconds),
+        doc->child_pid > 0 ? std::to_string(doc->child_pid).c_str() : "-",
+        static_cast<unsigned long long>(doc->restarts), last_exit_text(doc->last_exit).c_str(),
+        ready.status == 200 ? "yes" : "no");
+    if (doc->reason) std::printf("reason     %s\n", doc->reason->c_str());
     return k_ok;
 }
 

@@ -99,6 +99,8 @@ struct Config {
     std::vector<std::string> command;  // COMMAND ARG...; from the CLI or the file's `command`
 
     Duration effective_restart_timeout() const { return restart_timeout.value_or(grace); }
+    // The longest a stop takes: the drain, then the grace before SIGKILL.
+    Duration stop_timeout() const { return drain_delay + grace; }
 };
 
 }  // namespace clawinit

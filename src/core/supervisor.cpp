@@ -196,6 +196,7 @@ void Supervisor::on(const ChildExited& event, Time now, Actions& out) {
     const auto& running = std::get<Running>(m_state);
     if (answers_restart(running, event.wait_status, code, now)) {
         ++m_stats.restarts_signal;
+        m_last_restart.outcome = RestartOutcome::respawned;
         log(out, LogLevel::info, "restarting",
             is_restart_code(code)
                 ? fmt::format("restarting: restart signal answered with exit code {}", code)
@@ -207,6 +208,10 @@ void Supervisor::on(const ChildExited& event, Time now, Actions& out) {
         spawn(true, out);
         return;
     }
+    if (running.restart_deadline)  // asked, but this is no answer to it
+        m_last_restart.outcome = now > *running.restart_deadline
+                                     ? RestartOutcome::expired
+                                     : RestartOutcome::not_a_restart_code;
     after_crash(code, started_at, now, out);
 }
 
@@ -219,6 +224,7 @@ void Supervisor::on(const TimerFired&, Time now, Actions& out) {
             running->restart_deadline.reset();
             running->restart_sent = 0;
             running->restart_unready = false;
+            m_last_restart.outcome = RestartOutcome::expired;
             log(out, LogLevel::warn, "restart_expired",
                 fmt::format("restart request expired: child pid={} did not exit within {}",
                             running->child.pid,
@@ -347,6 +353,7 @@ void Supervisor::finish_restart_in_place(Running& running, Time, Actions& out) {
     running.restart_sent = 0;
     running.restart_unready = false;
     ++m_stats.restarts_in_place;
+    m_last_restart.outcome = RestartOutcome::in_place;
     disarm(out);
     log(out, LogLevel::info, "restarted_in_place",
         fmt::format("restarted in place: child pid={} went not ready after the restart request "
@@ -444,33 +451,32 @@ Status Supervisor::status() const {
     return running.child.check_passing ? Status::running : Status::unready;
 }
 
-std::optional<std::string> Supervisor::reason() const {
-    if (stop()) return std::string("graceful shutdown");
-    if (crash_budget_spent()) return std::string("crash budget spent");
+std::optional<Reason> Supervisor::reason() const {
+    if (stop()) return Reason{ReasonKind::graceful_shutdown};
+    if (crash_budget_spent()) return Reason{ReasonKind::crash_budget_spent};
     switch (phase()) {
         case Phase::finishing:
         case Phase::exited:
-            return std::string("child exited");
+            return Reason{ReasonKind::child_exited};
         default:
             break;
     }
-    if (m_live_failures >= m_config.live_failures) return "live check failing: " + m_live_detail;
+    if (m_live_failures >= m_config.live_failures)
+        return Reason{ReasonKind::live_check_failing, m_live_detail};
     switch (phase()) {
         case Phase::starting:
-            return std::string(std::get<Starting>(m_state).restart ? "child restarting"
-                                                                   : "child starting");
+            return Reason{std::get<Starting>(m_state).restart ? ReasonKind::child_restarting
+                                                              : ReasonKind::child_starting};
         case Phase::backoff:
-            return std::string("child crashed, restart pending");
+            return Reason{ReasonKind::child_crashed};
         default:
             break;
     }
     const auto* running = std::get_if<Running>(&m_state);
     if (!running) return std::nullopt;
-    if (running->restart_deadline) return std::string("restart requested");
+    if (running->restart_deadline) return Reason{ReasonKind::restart_requested};
     if (!running->child.check_passing)
-        return running->child.not_ready_detail.empty()
-                   ? std::string("ready check failing")
-                   : "ready check failing: " + running->child.not_ready_detail;
+        return Reason{ReasonKind::ready_check_failing, running->child.not_ready_detail};
     return std::nullopt;
 }
 
@@ -532,6 +538,7 @@ void Supervisor::begin_stop(int signo, Time now, Actions& out) {
                 // A stop wins over a restart in flight; the child may still answer the restart
                 // request, which then counts as its clean stop (stop_exit_code).
                 stop.won_restart = running->restart_deadline && now <= *running->restart_deadline;
+                if (running->restart_deadline) m_last_restart.outcome = RestartOutcome::stop_won;
                 ready_since_spawn = running->child.ready_since_spawn;
                 current = std::move(running->child);
             }
@@ -618,6 +625,8 @@ void Supervisor::request_restart(int signo, Time now, Actions& out) {
          {LogKey::pid, running->child.pid},
          {LogKey::timeout_ms, m_config.effective_restart_timeout()}});
     forward(signo, now, out);
+    ++m_last_restart.request;
+    m_last_restart.outcome = RestartOutcome::pending;
     running->restart_sent = m_forwarding[signo].send;
     running->restart_unready = false;
     running->restart_deadline = now + m_config.effective_restart_timeout();

@@ -166,7 +166,9 @@ public:
     // and `clawinit status`). reason() is set whenever /ready or /health fails, or a stop,
     // restart or backoff is under way; nullopt for a ready, live child.
     Status status() const;
-    std::optional<std::string> reason() const;
+    std::optional<Reason> reason() const;
+    // What became of the last restart request, for `restart --wait` (core/status.hpp).
+    const LastRestart& last_restart() const { return m_last_restart; }
 
 private:
     // ---- the state: one alternative per Phase (same order), each with what that phase needs.
@@ -289,6 +291,7 @@ private:
     };
     std::map<std::pair<int, DropReason>, DropLog> m_drop_log;
     Stats m_stats;
+    LastRestart m_last_restart;
 };
 
 }  // namespace clawinit

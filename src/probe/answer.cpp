@@ -5,9 +5,9 @@
 #include <cstdint>
 #include <limits>
 
-#include "config/signal_names.hpp"
 #include "json/escape.hpp"
 #include "probe/metrics.hpp"
+#include "probe/status_document.hpp"
 
 namespace clawinit {
 namespace {
@@ -126,18 +126,10 @@ std::string quoted(std::string_view text) {
     return '"' + json_escape(text) + '"';
 }
 
-// Whole seconds; a clock that went backwards or a NaN reads as 0 instead of garbage.
-std::uint64_t whole_seconds(double seconds) {
-    if (!(seconds >= 0)) return 0;
-    constexpr double k_max = static_cast<double>(std::numeric_limits<std::int64_t>::max());
-    return seconds >= k_max ? static_cast<std::uint64_t>(k_max)
-                            : static_cast<std::uint64_t>(seconds);
-}
-
 // The reason, if the Supervisor gave one, as a trailing JSON member. Reasons are decided in
 // one place (Supervisor::reason); this layer only writes them.
 std::string reason_member(const ProbeSnapshot& s) {
-    return s.reason ? R"(,"reason":)" + quoted(*s.reason) : std::string();
+    return s.reason ? R"(,"reason":)" + quoted(s.reason->text()) : std::string();
 }
 
 ProbeAnswer answer_live(const ProbeSnapshot& s) {
@@ -160,23 +152,8 @@ ProbeAnswer answer_healthcheck(const ProbeSnapshot& s) {
     return json_answer(503, R"({"healthy":false,"reason":)" + quoted(*s.unhealthy_reason) + "}");
 }
 
-// Key order is fixed (status, uptime, child, reason) so the seed article's
-// {"status":"running","uptime":12345} stays a prefix of what clients see.
 ProbeAnswer answer_status(const ProbeSnapshot& s) {
-    std::string body = R"({"status":)" + quoted(status_name(s.status));
-    body += R"(,"uptime":)" + std::to_string(whole_seconds(s.uptime_seconds));
-    body += R"(,"child":{"pid":)" + (s.child_pid > 0 ? std::to_string(s.child_pid) : "null");
-    body += R"(,"restarts":)" + std::to_string(s.restarts);
-    body += R"(,"last_exit":)" + (s.last_exit ? std::to_string(*s.last_exit) : "null") + "}";
-    body += reason_member(s);
-    // For `clawinit stop/restart` run without the container's config (see snapshot.hpp).
-    if (s.restart_signal > 0)
-        body += R"(,"restart_signal":)" + quoted(signal_name(s.restart_signal));
-    body += R"(,"restart_timeout":)" + format_sample_value(s.restart_timeout_seconds);
-    body += R"(,"stop_timeout":)" + format_sample_value(s.stop_timeout_seconds);
-    if (s.pid > 0) body += R"(,"pid":)" + std::to_string(s.pid);
-    body += "}";
-    return json_answer(200, std::move(body));
+    return json_answer(200, status_json(status_document(s)));
 }
 
 ProbeAnswer answer_metrics(const ProbeSnapshot& s) {

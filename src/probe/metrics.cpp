@@ -84,13 +84,6 @@ void add_status(std::string& out, const ProbeSnapshot& s) {
         add_labelled_sample(out, k_name, "status", status_name(status), flag(status == s.status));
 }
 
-// The reason /status gives, as its kind only: the text before the first ": " (`ready check
-// failing`, `live check failing`, `child starting`, ...). The detail after it (an HTTP code,
-// an errno text) would make a new series for every distinct error; it stays in /status.
-std::string_view reason_kind(std::string_view reason) {
-    return reason.substr(0, reason.find(": "));
-}
-
 // One sample while /status gives a reason, none while it gives none (running and ready).
 void add_status_reason(std::string& out, const ProbeSnapshot& s) {
     constexpr std::string_view k_name = "clawinit_status_reason";
@@ -98,7 +91,9 @@ void add_status_reason(std::string& out, const ProbeSnapshot& s) {
                       "1 for the reason /status gives, without its detail; absent when none.");
     if (!s.reason) return;
     out += fmt::format("{}{{status=\"{}\",reason=\"{}\"}} 1\n", k_name, status_name(s.status),
-                       escape_label_value(reason_kind(*s.reason)));
+                       // The kind only (`ready check failing`): the detail (an HTTP code,
+                       // an errno text) would make a series per distinct error.
+                       escape_label_value(reason_kind_name(s.reason->kind)));
 }
 
 void add_child_exits(std::string& out, const ProbeSnapshot& s) {

@@ -14,8 +14,9 @@
 namespace clawinit {
 
 struct ProbeSnapshot {
-    Status status{Status::starting};    // Supervisor::status()
-    std::optional<std::string> reason;  // Supervisor::reason(): the only source of reasons
+    Status status{Status::starting};  // Supervisor::status()
+    std::optional<Reason> reason;     // Supervisor::reason(): the only source of reasons
+    LastRestart last_restart;         // Supervisor::last_restart()
     bool live{true};      // /health: false when live checks fail or the crash budget is spent
     bool ready{false};    // /ready: child runs, its ready check passes, no stop under way
     bool started{false};  // /startup: the child has been ready once

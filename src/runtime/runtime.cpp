@@ -132,8 +132,8 @@ void Runtime::dispatch(Event event) {
     m_dispatching = false;
     follow_child();
     if (m_notifier)
-        m_notifier->update({m_supervisor.status(), m_supervisor.reason(), m_supervisor.ready(),
-                            m_supervisor.restart_pending()},
+        m_notifier->update({m_supervisor.status(), reason_text(m_supervisor.reason()),
+                            m_supervisor.ready(), m_supervisor.restart_pending()},
                            m_supervisor.live());
 }
 
@@ -399,6 +399,7 @@ ProbeSnapshot Runtime::snapshot() const {
     ProbeSnapshot s;
     s.status = sup.status();
     s.reason = sup.reason();
+    s.last_restart = sup.last_restart();
     s.live = sup.live();
     s.ready = sup.ready();
     s.started = sup.started();
@@ -416,8 +417,7 @@ ProbeSnapshot Runtime::snapshot() const {
     if (!m_config.restart_signals.empty()) s.restart_signal = m_config.restart_signals.front();
     s.restart_timeout_seconds =
         std::chrono::duration<double>(m_config.effective_restart_timeout()).count();
-    s.stop_timeout_seconds =
-        std::chrono::duration<double>(m_config.drain_delay + m_config.grace).count();
+    s.stop_timeout_seconds = std::chrono::duration<double>(m_config.stop_timeout()).count();
     s.pid = m_own_pid;
     s.zombies_reaped = m_zombies_reaped;
     if (stats.last_stop_duration)

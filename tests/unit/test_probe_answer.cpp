@@ -13,6 +13,9 @@ using clawinit::answer_probe;
 using clawinit::k_max_target_bytes;
 using clawinit::ProbeAnswer;
 using clawinit::ProbeSnapshot;
+using clawinit::Reason;
+using clawinit::reason_kind_name;
+using clawinit::ReasonKind;
 using clawinit::Status;
 
 namespace {
@@ -29,6 +32,18 @@ struct State {
     std::string_view ready_reason;  // the reason /ready gives when it answers 503
 };
 
+// The Reason whose text() is `text` (tests only: the product never parses a reason back).
+std::optional<Reason> reason_from_text(const std::optional<std::string>& text) {
+    if (!text) return std::nullopt;
+    for (int k = 0; k <= static_cast<int>(ReasonKind::ready_check_failing); ++k) {
+        const auto kind = static_cast<ReasonKind>(k);
+        const std::string name(reason_kind_name(kind));
+        if (*text == name) return Reason{kind};
+        if (text->starts_with(name + ": ")) return Reason{kind, text->substr(name.size() + 2)};
+    }
+    return Reason{ReasonKind::ready_check_failing, *text};  // any other text: as a detail
+}
+
 ProbeSnapshot snapshot(Status status, bool live, bool ready, bool started, int pid,
                        std::optional<std::string> reason = std::nullopt) {
     ProbeSnapshot s;
@@ -37,7 +52,7 @@ ProbeSnapshot snapshot(Status status, bool live, bool ready, bool started, int p
     s.ready = ready;
     s.started = started;
     s.child_pid = pid;
-    s.reason = std::move(reason);
+    s.reason = reason_from_text(reason);
     return s;
 }
 
@@ -166,21 +181,23 @@ TEST_CASE("probe answers: /status JSON") {
         const std::string body = answer_probe("GET", "/status", s).body;
         CHECK(body ==
               R"({"status":"running","uptime":12345,"child":{"pid":42,"restarts":1,"last_exit":1},)"
-              R"("restart_signal":"SIGUSR2","restart_timeout":300,"stop_timeout":305.5,"pid":7})"
+              R"("restart_signal":"SIGUSR2","restart_timeout":300,"stop_timeout":305.5,"pid":7,)"
+              R"("last_restart":{"request":0,"outcome":"none"}})"
               "\n");
         // The seed article's shape stays a prefix.
         CHECK(body.starts_with(R"({"status":"running","uptime":12345)"));
     }
     SUBCASE("stopping") {
         s.status = Status::stopping;
-        s.reason = "graceful shutdown";
+        s.reason = Reason{ReasonKind::graceful_shutdown};
         s.uptime_seconds = 7;
         s.restarts = 0;
         s.last_exit.reset();
         CHECK(
             answer_probe("GET", "/status", s).body ==
             R"({"status":"stopping","uptime":7,"child":{"pid":42,"restarts":0,"last_exit":null},"reason":"graceful shutdown",)"
-            R"("restart_signal":"SIGUSR2","restart_timeout":300,"stop_timeout":305.5,"pid":7})"
+            R"("restart_signal":"SIGUSR2","restart_timeout":300,"stop_timeout":305.5,"pid":7,)"
+            R"("last_restart":{"request":0,"outcome":"none"}})"
             "\n");
     }
     SUBCASE("no child") {
@@ -191,17 +208,19 @@ TEST_CASE("probe answers: /status JSON") {
         CHECK(
             answer_probe("GET", "/status", s).body ==
             R"({"status":"backoff","uptime":12345,"child":{"pid":null,"restarts":3,"last_exit":137},)"
-            R"("restart_signal":"SIGUSR2","restart_timeout":300,"stop_timeout":305.5,"pid":7})"
+            R"("restart_signal":"SIGUSR2","restart_timeout":300,"stop_timeout":305.5,"pid":7,)"
+            R"("last_restart":{"request":0,"outcome":"none"}})"
             "\n");
     }
     SUBCASE("reason and status are JSON-escaped") {
         s.status = Status::running;
-        s.reason = "check said \"no\"\n";
-        CHECK(answer_probe("GET", "/status", s).body.find(R"(,"reason":"check said \"no\"\n",)") !=
+        s.reason = Reason{ReasonKind::ready_check_failing, "check said \"no\"\n"};
+        CHECK(answer_probe("GET", "/status", s)
+                  .body.find(R"(,"reason":"ready check failing: check said \"no\"\n",)") !=
               std::string::npos);
         s.ready = false;
         CHECK(answer_probe("GET", "/ready", s).body ==
-              R"({"ready":false,"reason":"check said \"no\"\n"})"
+              R"({"ready":false,"reason":"ready check failing: check said \"no\"\n"})"
               "\n");
     }
     SUBCASE("uptime that cannot be shown as whole seconds reads 0") {

@@ -20,6 +20,8 @@
 using clawinit::escape_label_value;
 using clawinit::format_sample_value;
 using clawinit::ProbeSnapshot;
+using clawinit::Reason;
+using clawinit::ReasonKind;
 using clawinit::render_metrics;
 
 namespace {
@@ -87,7 +89,7 @@ Parsed parse_exposition(const std::string& text) {
 ProbeSnapshot populated() {
     ProbeSnapshot s;
     s.status = clawinit::Status::unready;
-    s.reason = "ready check failing: HTTP 503";
+    s.reason = Reason{ReasonKind::ready_check_failing, "HTTP 503"};
     s.live = true;
     s.ready = true;
     s.started = true;
@@ -203,14 +205,15 @@ TEST_CASE("probe metrics: the status reason, without its detail, only while ther
     ProbeSnapshot s;
     const std::string name = "clawinit_status_reason";
     CHECK(parse_exposition(render_metrics(s)).samples.count(name) == 0);  // no reason, no sample
-    const std::vector<std::pair<std::string, std::string>> reasons{
-        {"child starting", "child starting"},
-        {"child crashed, restart pending", "child crashed, restart pending"},
-        {"live check failing: connect: Connection refused", "live check failing"},
-        {"ready check failing", "ready check failing"},
+    const std::vector<std::pair<Reason, std::string>> reasons{
+        {Reason{ReasonKind::child_starting}, "child starting"},
+        {Reason{ReasonKind::child_crashed}, "child crashed, restart pending"},
+        {Reason{ReasonKind::live_check_failing, "connect: Connection refused"},
+         "live check failing"},
+        {Reason{ReasonKind::ready_check_failing}, "ready check failing"},
     };
     for (const auto& [reason, kind] : reasons) {
-        CAPTURE(reason);
+        CAPTURE(reason.text());
         s.reason = reason;
         const auto samples = parse_exposition(render_metrics(s)).samples;
         std::vector<std::string> keys;

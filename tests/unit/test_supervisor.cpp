@@ -450,11 +450,11 @@ TEST_CASE("readiness: without a ready check a running child is ready; a stop end
     CHECK(h.sup.ready());
     CHECK(h.sup.started());
     CHECK(std::string(status_name(h.sup.status())) == "running");
-    CHECK_FALSE(h.sup.reason());
+    CHECK_FALSE(reason_text(h.sup));
     h.send(SignalReceived{SIGTERM});
     CHECK_FALSE(h.sup.ready());
     CHECK(std::string(status_name(h.sup.status())) == "stopping");
-    CHECK(h.sup.reason() == std::string("graceful shutdown"));
+    CHECK(reason_text(h.sup) == std::string("graceful shutdown"));
     CHECK(h.sup.live());  // still supervising
 }
 
@@ -478,7 +478,7 @@ TEST_CASE("readiness with a ready check: not ready until it passes, again after 
     CHECK_FALSE(h.sup.ready());
     CHECK(std::string(status_name(h.sup.status())) == "restarting");
     h.send(CheckResult{CheckKindOf::ready, false, "connection refused"});
-    CHECK(h.sup.reason() == std::string("ready check failing: connection refused"));
+    CHECK(reason_text(h.sup) == std::string("ready check failing: connection refused"));
     h.send(CheckResult{CheckKindOf::ready, true, ""});
     CHECK(h.sup.ready());
     CHECK(std::string(status_name(h.sup.status())) == "running");
@@ -506,7 +506,7 @@ TEST_CASE("liveness: N failed live checks in a row turn /health off; a pass turn
     CHECK(h.sup.live());
     h.send(CheckResult{CheckKindOf::live, false, "timeout"});
     CHECK_FALSE(h.sup.live());
-    CHECK(h.sup.reason() == std::string("live check failing: timeout"));
+    CHECK(reason_text(h.sup) == std::string("live check failing: timeout"));
     h.send(CheckResult{CheckKindOf::live, true, ""});
     CHECK(h.sup.live());
 }
@@ -623,7 +623,7 @@ TEST_CASE("live checks do not count while a child starts, until it is ready") {
     CHECK(h.sup.live());
     fail_live(h, 1);  // ready once: now a failure means hung
     CHECK_FALSE(h.sup.live());
-    CHECK(h.sup.reason() == std::string("live check failing: connect: Connection refused"));
+    CHECK(reason_text(h.sup) == std::string("live check failing: connect: Connection refused"));
 }
 
 TEST_CASE("live checks count after the start period for a child that never gets ready") {
@@ -679,20 +679,20 @@ TEST_CASE("status and reason per phase come from the Supervisor alone") {
     Harness h(c);
     h.send(Start{});
     CHECK(h.sup.status() == Status::starting);
-    CHECK(h.sup.reason() == std::string("child starting"));
+    CHECK(reason_text(h.sup) == std::string("child starting"));
     h.send(Spawned{10});
     CHECK(h.sup.status() == Status::starting);
-    CHECK(h.sup.reason() == std::string("ready check failing"));
+    CHECK(reason_text(h.sup) == std::string("ready check failing"));
     h.send(CheckResult{CheckKindOf::ready, true, ""});
     CHECK(h.sup.status() == Status::running);
-    CHECK_FALSE(h.sup.reason());
+    CHECK_FALSE(reason_text(h.sup));
     h.send(CheckResult{CheckKindOf::ready, false, "HTTP 503"});
     CHECK(h.sup.status() == Status::unready);  // no restart is happening
-    CHECK(h.sup.reason() == std::string("ready check failing: HTTP 503"));
+    CHECK(reason_text(h.sup) == std::string("ready check failing: HTTP 503"));
     h.send(CheckResult{CheckKindOf::ready, true, ""});
     h.send(SignalReceived{SIGUSR1});
     CHECK(h.sup.status() == Status::restarting);
-    CHECK(h.sup.reason() == std::string("restart requested"));
+    CHECK(reason_text(h.sup) == std::string("restart requested"));
     h.send(ChildExited{exited(1)});
     h.send(Spawned{11});
     CHECK(h.sup.status() == Status::restarting);
@@ -700,14 +700,14 @@ TEST_CASE("status and reason per phase come from the Supervisor alone") {
     CHECK(h.sup.status() == Status::running);
     h.send(ChildExited{exited(2)});
     CHECK(h.sup.status() == Status::backoff);
-    CHECK(h.sup.reason() == std::string("child crashed, restart pending"));
+    CHECK(reason_text(h.sup) == std::string("child crashed, restart pending"));
     h.advance(1s);
     h.send(TimerFired{});
     h.send(Spawned{12});
     CHECK(h.sup.status() == Status::restarting);  // a respawn that is not ready yet
     h.send(SignalReceived{SIGTERM});
     CHECK(h.sup.status() == Status::stopping);
-    CHECK(h.sup.reason() == std::string("graceful shutdown"));
+    CHECK(reason_text(h.sup) == std::string("graceful shutdown"));
 }
 
 TEST_CASE("dropped signals are counted by signal and reason and logged at info, rate-limited") {

@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "core/supervisor.hpp"
@@ -31,6 +33,12 @@ std::vector<A> all_of(const Actions& actions) {
 template <typename A>
 bool has(const Actions& actions) {
     return !all_of<A>(actions).empty();
+}
+
+// The reason as /status prints it ("ready check failing: HTTP 503"), nullopt for none.
+inline std::optional<std::string> reason_text(const Supervisor& sup) {
+    const std::optional<Reason> reason = sup.reason();
+    return reason ? std::optional<std::string>(reason->text()) : std::nullopt;
 }
 
 // A Supervisor with a running child and a clock the test moves by hand.

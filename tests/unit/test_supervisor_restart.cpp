@@ -145,7 +145,7 @@ TEST_CASE("readiness debounce: a ready child turns not ready after N failures in
     CHECK(h.sup.ready());
     ready(h, false, "HTTP 503");
     CHECK_FALSE(h.sup.ready());
-    CHECK(h.sup.reason() == std::string("ready check failing: HTTP 503"));
+    CHECK(reason_text(h.sup) == std::string("ready check failing: HTTP 503"));
     ready(h, true);
     CHECK(h.sup.ready());
 }
@@ -241,4 +241,53 @@ TEST_CASE("healthcheck: a stop is not a fault, a child that exited on its own is
     h2.start(10);
     h2.send(ChildExited{exited(0)});
     CHECK(h2.sup.unhealthy_reason(h2.now) == std::string("child exited"));
+}
+
+TEST_CASE("last restart: each request counted, and what became of it") {
+    Harness h(openclaw_like());
+    h.start(10);
+    ready(h, true);
+    CHECK(h.sup.last_restart() == LastRestart{0, RestartOutcome::none});
+    h.send(SignalReceived{SIGUSR2});
+    CHECK(h.sup.last_restart() == LastRestart{1, RestartOutcome::pending});
+    h.send(SignalReceived{SIGUSR2});  // coalesced: the same request
+    CHECK(h.sup.last_restart() == LastRestart{1, RestartOutcome::pending});
+    h.send(ChildExited{exited(0)});
+    CHECK(h.sup.last_restart() == LastRestart{1, RestartOutcome::respawned});
+    h.send(Spawned{11});
+    ready(h, true);
+    h.send(SignalReceived{SIGUSR2});
+    ready(h, false, "HTTP 503");
+    ready(h, true);
+    CHECK(h.sup.last_restart() == LastRestart{2, RestartOutcome::in_place});
+    h.send(SignalReceived{SIGUSR2});
+    h.advance(301s);
+    h.send(TimerFired{});
+    CHECK(h.sup.last_restart() == LastRestart{3, RestartOutcome::expired});
+    h.send(SignalReceived{SIGUSR2});
+    h.send(ChildExited{exited(3)});
+    CHECK(h.sup.last_restart() == LastRestart{4, RestartOutcome::not_a_restart_code});
+}
+
+TEST_CASE("last restart: a stop during a pending restart wins it") {
+    Harness h(openclaw_like());
+    h.start(10);
+    ready(h, true);
+    h.send(SignalReceived{SIGUSR2});
+    h.send(SignalReceived{SIGTERM});
+    CHECK(h.sup.last_restart() == LastRestart{1, RestartOutcome::stop_won});
+    h.send(SignalReceived{SIGUSR2});  // dropped during the stop: no new request
+    CHECK(h.sup.last_restart().request == 1);
+}
+
+TEST_CASE("reason: a kind and a detail, the text /status prints") {
+    Harness h(openclaw_like());
+    h.start(10);
+    ready(h, false, "connect: Connection refused");
+    REQUIRE(h.sup.reason());
+    CHECK(h.sup.reason()->kind == ReasonKind::ready_check_failing);
+    CHECK(h.sup.reason()->detail == "connect: Connection refused");
+    CHECK(h.sup.reason()->text() == "ready check failing: connect: Connection refused");
+    h.send(SignalReceived{SIGTERM});
+    CHECK(h.sup.reason() == Reason{ReasonKind::graceful_shutdown});
 }
