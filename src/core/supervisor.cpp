@@ -15,26 +15,6 @@
 
 namespace clawinit {
 
-const char* phase_name(Phase phase) {
-    switch (phase) {
-        case Phase::starting:
-            return "starting";
-        case Phase::running:
-            return "running";
-        case Phase::backoff:
-            return "backoff";
-        case Phase::draining:
-            return "draining";
-        case Phase::stopping:
-            return "stopping";
-        case Phase::finishing:
-            return "finishing";
-        case Phase::exited:
-            return "exited";
-    }
-    return "unknown";
-}
-
 namespace {
 
 std::string command_line(const std::vector<std::string>& command) {

@@ -91,7 +91,6 @@ enum class Phase {
     finishing,  // main child gone, clawinit will exit once every descendant is gone
     exited,
 };
-const char* phase_name(Phase phase);
 
 // Counters for /metrics and state.json; owned by the supervisor because it alone sees the
 // decisions behind them.
