@@ -52,6 +52,12 @@ struct ConfigError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// The stop signals: SIGTERM (docker stop, the kubelet), SIGINT (Ctrl-C), SIGQUIT. One place for
+// the routing (core/forwarding.cpp) and the configuration warnings (config/warnings.cpp).
+constexpr bool is_stop_signal(int signo) {
+    return signo == SIGTERM || signo == SIGINT || signo == SIGQUIT;
+}
+
 struct Config {
     Duration grace{std::chrono::seconds(8)};
     Duration drain_delay{0};
@@ -99,6 +105,11 @@ struct Config {
     std::vector<std::string> command;  // COMMAND ARG...; from the CLI or the file's `command`
 
     Duration effective_restart_timeout() const { return restart_timeout.value_or(grace); }
+    bool is_restart_signal(int signo) const {
+        for (const int s : restart_signals)
+            if (s == signo) return true;
+        return false;
+    }
     // The longest a stop takes: the drain, then the grace before SIGKILL.
     Duration stop_timeout() const { return drain_delay + grace; }
 };

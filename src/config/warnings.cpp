@@ -1,23 +1,8 @@
 #include "config/warnings.hpp"
 
-#include <algorithm>
-#include <csignal>
-
 #include "config/signal_names.hpp"
 
 namespace clawinit {
-namespace {
-
-bool is_stop_signal(int signal) {
-    return signal == SIGTERM || signal == SIGINT || signal == SIGQUIT;
-}
-
-bool is_restart_signal(const Config& config, int signal) {
-    return std::ranges::find(config.restart_signals, signal) != config.restart_signals.end();
-}
-
-}  // namespace
-
 std::vector<std::string> config_warnings(const Config& config) {
     std::vector<std::string> warnings;
     for (const auto& [from, to] : config.rewrite) {
@@ -26,7 +11,7 @@ std::vector<std::string> config_warnings(const Config& config) {
         }
         const std::string rewrite = "rewrite " + signal_name(from) + ":0";
         // A restart request the child never hears can only end in the restart timeout.
-        if (is_restart_signal(config, from)) {
+        if (config.is_restart_signal(from)) {
             warnings.push_back(rewrite + " drops " + signal_name(from) +
                                ", a restart signal: the child never gets it, so every restart "
                                "request times out");

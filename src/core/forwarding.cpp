@@ -1,24 +1,16 @@
 #include "core/forwarding.hpp"
 
-#include <algorithm>
-
 namespace clawinit {
 
 namespace {
 
-bool is_stop_signal(int signo) {
-    return signo == SIGTERM || signo == SIGINT || signo == SIGQUIT;
-}
-
 SignalRoute route_for(const Config& config, int signo, Target target) {
     const auto it = config.rewrite.find(signo);
     const int send = it == config.rewrite.end() ? signo : it->second;
-    const auto& restart = config.restart_signals;
     // The kind is decided before the rewrite: a SIGTERM rewritten to SIGQUIT is still a stop.
     if (signo == SIGCHLD) return {SignalKind::reap, 0, target};
     if (is_stop_signal(signo)) return {SignalKind::stop, send, target};
-    if (std::find(restart.begin(), restart.end(), signo) != restart.end())
-        return {SignalKind::restart, send, target};
+    if (config.is_restart_signal(signo)) return {SignalKind::restart, send, target};
     return {send == 0 ? SignalKind::drop : SignalKind::forward, send, target};
 }
 
