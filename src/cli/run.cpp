@@ -20,6 +20,7 @@
 #include "config/load.hpp"
 #include "config/signal_names.hpp"
 #include "config/warnings.hpp"
+#include "core/build_info.hpp"
 #include "log/logger.hpp"
 #include "runtime/runtime.hpp"
 #include "sys/leave.hpp"
@@ -31,18 +32,6 @@ extern char** environ;
 namespace clawinit {
 
 namespace {
-
-// What --version names, as the compiler targets it (release binaries are cross-built).
-#if defined(__x86_64__)
-constexpr const char* k_arch = "linux-amd64";
-#elif defined(__aarch64__)
-constexpr const char* k_arch = "linux-arm64";
-#else
-constexpr const char* k_arch = "linux-unknown-arch";
-#endif
-#ifndef CLAWINIT_COMMIT
-#define CLAWINIT_COMMIT "unknown"  // built outside CMake (fuzz/run.sh)
-#endif
 
 constexpr int k_usage_error = 2;
 
@@ -131,8 +120,10 @@ int run_cli(int argc, char** argv) {
                 std::fputs(help_text().c_str(), stdout);
                 return 0;
             case InvocationKind::version:
-                std::printf("clawinit %s (commit %s, %s)\n", CLAWINIT_VERSION, CLAWINIT_COMMIT,
-                            k_arch);
+                std::fputs(fmt::format("clawinit {} (commit {}, linux-{})\n", build_info().version,
+                                       build_info().commit, build_info().arch)
+                               .c_str(),
+                           stdout);
                 return 0;
             case InvocationKind::run:
                 return supervise(invocation.config, parent_at_start);

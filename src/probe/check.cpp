@@ -22,6 +22,7 @@ struct Check::Round {
     }
     std::optional<HttpClient> http;  // tcp and http checks
     asio::steady_timer deadline;
+    std::chrono::steady_clock::time_point started{std::chrono::steady_clock::now()};
     int pid{0};  // exec checks
     bool done{false};
 };
@@ -107,7 +108,7 @@ void Check::finish(const std::shared_ptr<Round>& round, bool pass, std::string d
     round->close();
     if (!m_running) return;
     if (m_pace.chained() && round == m_round) arm_tick(m_pace.after_round(pass));
-    m_report(pass, std::move(detail));
+    m_report(pass, std::move(detail), std::chrono::steady_clock::now() - round->started);
 }
 
 // tcp: connect, and that is the answer. http: connect, write a GET, read the answer's head;

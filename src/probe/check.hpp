@@ -5,6 +5,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -18,7 +19,10 @@ namespace clawinit {
 
 class Check {
 public:
-    using Report = std::function<void(bool pass, std::string detail)>;
+    // took: the round's own duration, from its start to its result (the timeout, when it
+    // timed out), for /metrics.
+    using Report = std::function<void(bool pass, std::string detail,
+                                      std::chrono::steady_clock::duration took)>;
     // exec: checks start a process through the runtime (whose reaper owns waitpid) and learn
     // its end through on_process_exit().
     struct ExecHooks {

@@ -6,18 +6,30 @@
 #include <cstdint>
 
 #include "config/signal_names.hpp"
+#include "core/build_info.hpp"
 
 namespace clawinit {
 namespace {
 
-enum class MetricType { counter, gauge };
+enum class MetricType { counter, gauge, histogram };
+
+std::string_view type_name(MetricType type) {
+    switch (type) {
+        case MetricType::counter:
+            return "counter";
+        case MetricType::gauge:
+            return "gauge";
+        case MetricType::histogram:
+            break;
+    }
+    return "histogram";
+}
 
 // HELP and TYPE precede a family's samples, as the format requires; the help texts are
 // constants without backslashes or newlines, so they need no escaping.
 void add_family_header(std::string& out, std::string_view name, MetricType type,
                        std::string_view help) {
-    out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, help, name,
-                       type == MetricType::counter ? "counter" : "gauge");
+    out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, help, name, type_name(type));
 }
 
 void add_sample(std::string& out, std::string_view name, std::string_view value) {
@@ -117,6 +129,80 @@ void add_gauge(std::string& out, std::string_view name, std::string_view help,
     add_sample(out, name, value);
 }
 
+// The Prometheus convention for what a binary is: a constant 1 with the facts as labels, so
+// `count by (version) (clawinit_build_info)` shows a rollout.
+void add_build_info(std::string& out) {
+    constexpr std::string_view k_name = "clawinit_build_info";
+    add_family_header(out, k_name, MetricType::gauge,
+                      "Always 1; the labels say which clawinit this is.");
+    const BuildInfo& info = build_info();
+    out += fmt::format("{}{{version=\"{}\",commit=\"{}\",arch=\"{}\"}} 1\n", k_name,
+                       escape_label_value(info.version), escape_label_value(info.commit),
+                       escape_label_value(info.arch));
+}
+
+constexpr std::string_view check_name(bool ready) {
+    return ready ? "ready" : "live";
+}
+
+void add_check_failures(std::string& out, const ProbeSnapshot& s) {
+    constexpr std::string_view k_name = "clawinit_check_failures_total";
+    add_family_header(out, k_name, MetricType::counter,
+                      "Failed rounds of --ready-check and --live-check (refused, timed out, "
+                      "an error answer), by check.");
+    for (const bool ready : {true, false})
+        add_labelled_sample(out, k_name, "check", check_name(ready),
+                            count((ready ? s.ready_check : s.live_check).failures));
+}
+
+void add_check_durations(std::string& out, const ProbeSnapshot& s) {
+    constexpr std::string_view k_name = "clawinit_check_duration_seconds";
+    add_family_header(out, k_name, MetricType::histogram,
+                      "Seconds each check round took, passed or failed (a timed-out round counts "
+                      "as --check-timeout), by check.");
+    for (const bool ready : {true, false}) {
+        const CheckStats& stats = ready ? s.ready_check : s.live_check;
+        const std::string_view check = check_name(ready);
+        for (std::size_t i = 0; i < k_check_buckets.size(); ++i)
+            out += fmt::format("{}_bucket{{check=\"{}\",le=\"{}\"}} {}\n", k_name, check,
+                               format_sample_value(k_check_buckets[i]), count(stats.le[i]));
+        out += fmt::format("{}_bucket{{check=\"{}\",le=\"+Inf\"}} {}\n", k_name, check,
+                           count(stats.rounds));
+        out += fmt::format("{}_sum{{check=\"{}\"}} {}\n", k_name, check,
+                           format_sample_value(stats.seconds_sum));
+        out += fmt::format("{}_count{{check=\"{}\"}} {}\n", k_name, check, count(stats.rounds));
+    }
+}
+
+// A family whose source could not be read has no sample (never a made-up 0).
+void add_optional_gauge(std::string& out, std::string_view name, MetricType type,
+                        std::string_view help, std::optional<double> value) {
+    add_family_header(out, name, type, help);
+    if (value) add_sample(out, name, format_sample_value(*value));
+}
+
+// The standard families every Prometheus client library exports, with its help texts.
+void add_process(std::string& out, const ProbeSnapshot& s) {
+    const ProcessStats p = s.read_process ? s.read_process() : ProcessStats{};
+    auto as_double = [](std::optional<std::uint64_t> v) -> std::optional<double> {
+        if (!v) return std::nullopt;
+        return static_cast<double>(*v);
+    };
+    add_optional_gauge(out, "process_cpu_seconds_total", MetricType::counter,
+                       "Total user and system CPU time spent in seconds.", p.cpu_seconds);
+    add_optional_gauge(out, "process_open_fds", MetricType::gauge,
+                       "Number of open file descriptors.", as_double(p.open_fds));
+    add_optional_gauge(out, "process_max_fds", MetricType::gauge,
+                       "Maximum number of open file descriptors.", as_double(p.max_fds));
+    add_optional_gauge(out, "process_virtual_memory_bytes", MetricType::gauge,
+                       "Virtual memory size in bytes.", p.virtual_memory_bytes);
+    add_optional_gauge(out, "process_resident_memory_bytes", MetricType::gauge,
+                       "Resident memory size in bytes.", p.resident_memory_bytes);
+    add_optional_gauge(out, "process_start_time_seconds", MetricType::gauge,
+                       "Start time of the process since unix epoch in seconds.",
+                       p.start_time_seconds);
+}
+
 }  // namespace
 
 std::string escape_label_value(std::string_view value) {
@@ -171,6 +257,24 @@ std::string render_metrics(const ProbeSnapshot& s) {
               flag(s.live));
     add_gauge(out, "clawinit_uptime_seconds", "Seconds since clawinit started.",
               format_sample_value(s.uptime_seconds));
+    add_build_info(out);
+    add_check_failures(out, s);
+    add_check_durations(out, s);
+    add_gauge(out, "clawinit_last_restart_to_ready_seconds",
+              "Seconds from the last restart request or crash to the child ready again; NaN "
+              "before the first.",
+              optional_seconds(s.last_restart_to_ready_seconds));
+    add_counter(out, "clawinit_kills_after_grace_total",
+                "Stops in this run whose grace ran out, so that SIGKILL was needed (such a stop "
+                "ends clawinit: see clawinit_state_kills_after_grace_total).",
+                s.kills_after_grace);
+    add_family_header(out, "clawinit_state_kills_after_grace_total", MetricType::counter,
+                      "Stops that needed SIGKILL after the grace, over every run that shared "
+                      "state.json (--state-dir); no sample without one.");
+    if (s.state_kills_after_grace)
+        add_sample(out, "clawinit_state_kills_after_grace_total",
+                   count(*s.state_kills_after_grace));
+    add_process(out, s);
     return out;
 }
 

@@ -10,6 +10,8 @@
 #include <utility>
 
 #include "core/status.hpp"
+#include "probe/check_stats.hpp"
+#include "sys/process_stats.hpp"
 
 namespace clawinit {
 
@@ -47,6 +49,14 @@ struct ProbeSnapshot {
     std::optional<double> last_stop_seconds;
     std::optional<double> last_state_save_seconds;
     std::uint64_t log_lines_dropped{0};  // never reached stderr (stalled or closed reader)
+    CheckStats ready_check;              // all zero without --ready-check
+    CheckStats live_check;
+    std::optional<double> last_restart_to_ready_seconds;   // runtime/lifecycle_watch.hpp
+    std::uint64_t kills_after_grace{0};                    // in this run
+    std::optional<std::uint64_t> state_kills_after_grace;  // over every boot; with --state-dir
+    // process_*: called only when /metrics is rendered, as the snapshot is taken for every
+    // probe request; nullptr renders the families without samples.
+    ProcessStats (*read_process)(){nullptr};
 };
 
 }  // namespace clawinit

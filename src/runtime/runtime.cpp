@@ -126,7 +126,14 @@ void Runtime::dispatch(Event event) {
         m_queue.pop_front();
         // In the order given (kills and spawns, then log lines); the lines still come out
         // before anything the next event logs, which waits in the queue.
-        for (const Action& action : m_supervisor.handle(next, Clock::now())) execute(action);
+        const Phase before = m_supervisor.phase();
+        const Time now = Clock::now();
+        const Actions actions = m_supervisor.handle(next, now);
+        m_lifecycle.observe(next, before, actions,
+                            {m_supervisor.phase(), m_supervisor.restart_pending(),
+                             m_supervisor.ready(), m_supervisor.restarts()},
+                            now);
+        for (const Action& action : actions) execute(action);
         if (m_queue.empty() && m_supervisor.phase() == Phase::finishing) reap();
     }
     m_dispatching = false;
@@ -302,7 +309,9 @@ std::unique_ptr<Check> Runtime::make_check(const CheckTarget& target, CheckKindO
     Check::ExecHooks hooks{
         [this](const std::vector<std::string>& argv) { return spawn_check_process(argv); },
         [](int pid) { ::kill(-pid, SIGKILL); }};  // its own session: the whole check goes
-    auto report = [this, kind](bool pass, std::string detail) {
+    auto report = [this, kind](bool pass, std::string detail, Clock::duration took) {
+        (kind == CheckKindOf::ready ? m_ready_stats : m_live_stats)
+            .record(pass, std::chrono::duration<double>(took).count());
         dispatch(CheckResult{kind, pass, std::move(detail)});
     };
     return std::make_unique<Check>(
@@ -368,6 +377,7 @@ void Runtime::save_now() {
                 std::chrono::duration<double>(*stats.last_stop_duration).count();
         m_state.last_stop_killed = stats.last_stop_killed;
     }
+    m_state.kills_after_grace = m_boot_base.kills_after_grace + m_lifecycle.kills_after_grace();
     m_state.updated_at = now;
     const SaveResult saved = save_state(m_config.state_dir, m_state);
     m_last_save_seconds = saved.seconds;
@@ -424,6 +434,13 @@ ProbeSnapshot Runtime::snapshot() const {
         s.last_stop_seconds = std::chrono::duration<double>(*stats.last_stop_duration).count();
     s.last_state_save_seconds = m_last_save_seconds;
     s.log_lines_dropped = log_lines_dropped();
+    s.ready_check = m_ready_stats;
+    s.live_check = m_live_stats;
+    s.last_restart_to_ready_seconds = m_lifecycle.last_restart_to_ready_seconds();
+    s.kills_after_grace = m_lifecycle.kills_after_grace();
+    if (!m_config.state_dir.empty())
+        s.state_kills_after_grace = m_boot_base.kills_after_grace + s.kills_after_grace;
+    s.read_process = &read_process_stats;
     return s;
 }
 

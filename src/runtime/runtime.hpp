@@ -21,8 +21,10 @@
 #include "config/config.hpp"
 #include "core/supervisor.hpp"
 #include "probe/check.hpp"
+#include "probe/check_stats.hpp"
 #include "probe/server.hpp"
 #include "probe/snapshot.hpp"
+#include "runtime/lifecycle_watch.hpp"
 #include "runtime/notifier.hpp"
 #include "state/state.hpp"
 #include "sys/fd.hpp"
@@ -95,6 +97,9 @@ private:
     bool m_save_pending{false};
     std::string m_last_save_error;
     std::optional<double> m_last_save_seconds;
+    LifecycleWatch m_lifecycle;  // restart-to-ready, kills after grace (/metrics, state.json)
+    CheckStats m_ready_stats;
+    CheckStats m_live_stats;
 };
 
 }  // namespace clawinit

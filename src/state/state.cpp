@@ -58,6 +58,7 @@ bool read_member(const std::string& key, const JsonValue& v, PersistedState& s) 
         return v.string() != nullptr;
     }
     if (key == "last_stop_seconds") return read_nullable(v, s.last_stop_seconds);
+    if (key == "kills_after_grace") return read_count(v, s.kills_after_grace);
     if (key == "last_stop_killed") {
         const auto value = v.boolean();
         if (value) s.last_stop_killed = *value;
@@ -85,6 +86,7 @@ std::string encode_state(const PersistedState& s) {
     w.key("last_stop_seconds");
     s.last_stop_seconds ? w.number(*s.last_stop_seconds) : w.null();
     w.key("last_stop_killed").boolean(s.last_stop_killed);
+    w.key("kills_after_grace").integer(std::min(s.kills_after_grace, k_max_count));
     w.end_object();
     return w.text() + '\n';
 }

@@ -16,9 +16,10 @@ struct PersistedState {
     std::optional<int> last_exit;
     std::string last_stop_reason;  // "SIGTERM", "child exited", ...; empty if none yet
     std::optional<double> last_stop_seconds;
-    bool last_stop_killed{false};  // SIGKILL was needed
-    std::int64_t started_at{0};    // unix seconds of this boot
-    std::int64_t updated_at{0};    // unix seconds of the last save
+    bool last_stop_killed{false};        // SIGKILL was needed
+    std::uint64_t kills_after_grace{0};  // stops that needed SIGKILL, over every boot
+    std::int64_t started_at{0};          // unix seconds of this boot
+    std::int64_t updated_at{0};          // unix seconds of the last save
     std::int64_t last_restart_at{0};
 
     bool operator==(const PersistedState&) const = default;

@@ -5,11 +5,13 @@
 # profile in /etc/clawinit/, the token file), with the static clawinit and, as
 # /usr/local/bin/openclaw, a stand-in that runs the bundled example gateway in the unit's
 # version mode on 18789. Per unit:
-#   start -> active, clawinit's /status says running; clawinit runs as openclaw with no
+#   start -> activating (StatusText "starting ...") while the gateway is not ready, active only
+#            after clawinit's READY=1 (StatusText "running"), the watchdog armed and pinged
+#            (Type=notify); clawinit's /status says running; clawinit runs as openclaw with no
 #            capability, NoNewPrivs and a seccomp filter, the token reached the gateway's
 #            environment, the root filesystem is read-only for it;
 #   reload (`clawinit restart --wait`) -> the gateway restarted in place (restarts 1), same
-#            clawinit;
+#            clawinit, active and "running" again;
 #   stop   (`clawinit stop --wait`) -> Result=success, clawinit logged a graceful stop;
 #   `systemd-analyze security` of the loaded unit <= 4.0.
 #
@@ -70,7 +72,7 @@ say "systemd $(podman exec "$name" systemctl --version | head -n 1 | cut -d' ' -
 
 # The stand-in for `openclaw gateway run`: the example gateway in the version's mode.
 printf '%s\n' '#!/bin/sh' '[ "$1 $2" = "gateway run" ] || exit 2' \
-  'exec /usr/local/bin/example-gateway --mode "$STANDIN_MODE" --port 18789 --host 127.0.0.1 --state-dir "$HOME/.openclaw/gw"' \
+  'exec /usr/local/bin/example-gateway --mode "$STANDIN_MODE" --port 18789 --host 127.0.0.1 --state-dir "$HOME/.openclaw/gw" --ready-after 3s' \
   >"$work/openclaw"
 chmod 0755 "$work/openclaw"
 podman cp "$clawinit_bin" "$name:/usr/local/bin/clawinit"
@@ -92,16 +94,39 @@ for unit_file in examples/systemd/*.service; do
   podman cp "examples/openclaw/openclaw-$version.yaml" "$name:/etc/clawinit/"
   podman cp "$unit_file" "$name:/etc/systemd/system/"
   in_ct "mkdir -p /etc/systemd/system/$unit.service.d && printf '[Service]\nEnvironment=STANDIN_MODE=$mode\n' >/etc/systemd/system/$unit.service.d/standin.conf && systemctl daemon-reload"
-  if ! in_ct "systemctl start $unit"; then
-    fail "$unit: systemctl start"; in_ct "journalctl -u $unit --no-pager | tail -n 20"; continue
-  fi
-  st=""
-  for _ in $(seq 100); do
+  # Type=notify: the start is under way (activating) while clawinit runs and its gateway is not
+  # ready yet (the stand-in is ready 3 s after its spawn), and done (active) once clawinit sent
+  # READY=1; STATUS= shows in StatusText all along.
+  in_ct "systemctl start --no-block $unit"
+  seen_activating="" st=""
+  for _ in $(seq 150); do
+    show=$(in_ct "systemctl show -p ActiveState -p StatusText $unit | tr '\n' ' '")
     st=$(in_ct "curl -s 127.0.0.1:8899/status" 2>/dev/null || true)
-    [[ $st == *'"status":"running"'* ]] && break
+    if [[ $show == *ActiveState=activating* && $st == *'"status":"starting"'* ]]; then
+      [[ $show == *'StatusText=starting'* ]] && seen_activating="$show"
+    fi
+    [[ "$show " == *ActiveState=active\ * ]] && break
     sleep 0.2
   done
-  [[ $st == *'"status":"running"'* ]] || { fail "$unit: not running: $st"; in_ct "journalctl -u $unit --no-pager | tail -n 20"; }
+  if [[ "$show " != *ActiveState=active\ * ]]; then
+    fail "$unit: not active: $show"; in_ct "journalctl -u $unit --no-pager | tail -n 20"; continue
+  fi
+  [ -n "$seen_activating" ] ||
+    fail "$unit: never seen activating (StatusText=starting) while the gateway was not ready"
+  st=$(in_ct "curl -s 127.0.0.1:8899/status")
+  [[ $st == *'"status":"running"'* && $show == *'StatusText=running'* ]] ||
+    fail "$unit: active, but clawinit is not running and ready: $st / $show"
+  # The watchdog is armed (WATCHDOG_USEC reached clawinit) and clawinit pings it: the
+  # timestamp of the last ping moves (a ping every WatchdogSec/2 = 10 s).
+  wd=$(in_ct "systemctl show -p WatchdogUSec --value $unit")
+  ping0=$(in_ct "systemctl show -p WatchdogTimestampMonotonic --value $unit") ping1=$ping0
+  for _ in $(seq 150); do
+    ping1=$(in_ct "systemctl show -p WatchdogTimestampMonotonic --value $unit")
+    [ "$ping1" != "$ping0" ] && break
+    sleep 0.2
+  done
+  [ "$wd" = 20s ] && [ "$ping1" != "$ping0" ] ||
+    fail "$unit: watchdog WatchdogUSec=$wd, no WATCHDOG=1 seen in 30 s ($ping0 -> $ping1)"
   main=$(in_ct "systemctl show -p MainPID --value $unit")
   child=$(sed -n 's/.*"child":{"pid":\([0-9]*\).*/\1/p' <<<"$st")
   creds=$(in_ct "grep -E '^(Uid|CapEff|NoNewPrivs|Seccomp):' /proc/$main/status | tr -s '\t' ' ' | tr '\n' ' '")
@@ -114,8 +139,12 @@ for unit_file in examples/systemd/*.service; do
     fail "$unit: the gateway's root filesystem is writable (ProtectSystem=strict)"
   if in_ct "systemctl reload $unit"; then
     st=$(in_ct "curl -s 127.0.0.1:8899/status")
+    show=$(in_ct "systemctl show -p ActiveState -p StatusText $unit | tr '\n' ' '")
     [[ $st == *'"restarts":1'* ]] && [ "$(in_ct "systemctl show -p MainPID --value $unit")" = "$main" ] ||
       fail "$unit: reload did not restart the gateway in place: $st"
+    # The reload returned once the new gateway was ready: RELOADING=1 then READY=1.
+    [[ "$show " == *'ActiveState=active '* && $show == *'StatusText=running'* ]] ||
+      fail "$unit: after the reload: $show"
   else
     fail "$unit: systemctl reload"
   fi
@@ -126,7 +155,7 @@ for unit_file in examples/systemd/*.service; do
   log=$(in_ct "journalctl -u $unit --no-pager")
   [ "$result" = success ] && grep -q "stopped: exit code 0 after .*, graceful" <<<"$log" ||
     { fail "$unit: stop: Result=$result"; tail -n 10 <<<"$log"; }
-  [ $status = 0 ] && echo "   ok  $unit under systemd: start (uid openclaw, no capabilities, seccomp, read-only /, token), reload in place, graceful stop, exposure $level"
+  [ $status = 0 ] && echo "   ok  $unit under systemd: Type=notify start (active after READY=1, STATUS=, watchdog $wd pinged; uid openclaw, no capabilities, seccomp, read-only /, token), reload in place, graceful stop, exposure $level"
 done
 say "done in $(( $(date +%s) - t_start ))s"
 exit $status

@@ -600,5 +600,102 @@ class TestDockerComposeV1(unittest.TestCase):
         self.assertNotIn("state: not saved", out)
 
 
+class TestSdNotifyContainer(unittest.TestCase):
+    """`podman run -d --sdnotify=container` as a Type=notify unit runs it (NOTIFY_SOCKET set
+    for podman): Podman passes a socket into the container, clawinit (PID 1) sends READY=1 once
+    the gateway's ready check passes, and Podman forwards it to the caller's socket. The caller
+    learns readiness from clawinit, not from the container's start."""
+
+    READY_AFTER = 3  # seconds: the gateway cannot be ready earlier than this after its spawn
+
+    def setUp(self):
+        self.name = "clawinit-ct-%s-sdnotify" % RUN_ID
+        self.dir = tempfile.mkdtemp(prefix="clawinit-sdnotify-")
+        self.addCleanup(shutil.rmtree, self.dir, ignore_errors=True)
+        self.addCleanup(podman, "rm", "-f", "-t", "0", self.name, check=False)
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.addCleanup(self.sock.close)
+        self.path = os.path.join(self.dir, "notify.sock")
+        self.sock.bind(self.path)
+        os.chmod(self.dir, 0o755)
+        os.chmod(self.path, 0o777)
+
+    def receive(self, timeout):
+        """Datagrams until READY=1 or the deadline: [(seconds since start, text)]."""
+        got = []
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.sock.settimeout(max(0.05, deadline - time.monotonic()))
+            try:
+                data = self.sock.recv(4096).decode()
+            except socket.timeout:
+                break
+            got.append((time.monotonic() - self.t0, data))
+            if "READY=1" in data.split("\n"):
+                break
+        return got
+
+    def test_podman_learns_readiness_from_clawinit(self):
+        probe_port = free_port()
+        env = dict(os.environ, NOTIFY_SOCKET=self.path)
+        self.t0 = time.monotonic()
+        proc = subprocess.run(
+            [PODMAN, "run", "-d", "--name", self.name, "--label", LABEL, "--sdnotify=container",
+             "-p", "127.0.0.1:%d:8899" % probe_port, IMAGE,
+             "/example-gateway", "--ready-after", "%ds" % self.READY_AFTER],
+            env=env, capture_output=True, text=True, timeout=120)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        got = self.receive(60)
+        ready_at = [t for t, text in got if "READY=1" in text.split("\n")]
+        self.assertTrue(ready_at, "no READY=1 from the container: %r\n%s" % (got, logs(self.name)))
+        # READY=1 means the gateway is ready: clawinit's /readyz says so at once, and it came
+        # no earlier than the gateway could be ready.
+        self.assertEqual(http_get(probe_port, "/readyz")[0], 200)
+        self.assertGreaterEqual(ready_at[0], self.READY_AFTER, got)
+        # clawinit is PID 1 and the one that had the socket; the gateway did not get it.
+        with open("/proc/%d/environ" % host_pid(self.name), "rb") as f:
+            env1 = f.read().split(b"\0")
+        self.assertIn(b"NOTIFY_SOCKET=/run/notify/notify.sock", env1)
+        child = clawinit_status(probe_port)["child"]["pid"]
+        top = podman("top", self.name, "pid", "args").stdout
+        self.assertRegex(top, r"(?m)^\s*1\s+/clawinit -- /example-gateway")
+        self.assertRegex(top, r"(?m)^\s*%d\s+/example-gateway" % child)
+        self.assertEqual(inspect(self.name, "{{.State.Status}}"), "running")
+        podman("stop", "-t", "20", self.name)
+        self.assertEqual(int(inspect(self.name, "{{.State.ExitCode}}")), 0)
+
+
+class TestBehindPodmanInit(ContainerCase):
+    """`podman run --init`: PID 1 is Podman's init (catatonit), clawinit is its child, and the
+    client subcommands run by `podman exec` still find clawinit (through /status's pid)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.start("init", "--init")
+
+    def test_1_pid1_is_podman_init(self):
+        argv = pid1_cmdline(self.name)
+        self.assertEqual(argv[:3], ["/run/podman-init", "--", "/clawinit"], argv)
+        top = podman("top", self.name, "pid", "args").stdout
+        self.assertRegex(top, r"(?m)^\s*\d+\s+/clawinit -- /example-gateway")
+        self.assertNotRegex(top, r"(?m)^\s*1\s+/clawinit")
+
+    def test_2_exec_restart_wait(self):
+        gw0 = gateway_status(self.gw_port)
+        p = podman("exec", self.name, "/clawinit", "restart", "--wait", check=False, timeout=120)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertRegex(p.stdout, r"restarted: child pid \d+ -> \d+, ready after")
+        self.assertEqual(gateway_status(self.gw_port)["restarts"], gw0["restarts"] + 1)
+        self.assertEqual(http_get(self.probe_port, "/readyz")[0], 200)
+
+    def test_9_exec_stop_wait(self):
+        p = podman("exec", self.name, "/clawinit", "stop", "--wait", check=False, timeout=120)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertRegex(p.stdout, r"clawinit pid \d+ stopped: exit code 0 after .*, graceful")
+        # catatonit exits with its child's code: the container ends as clawinit did.
+        self.assertEqual(wait_exited(self.name, 15), 0)
+        self.assertRegex(logs(self.name), r"stopped in \d+ms; exiting with code 0")
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -62,6 +62,35 @@ for unit in examples/systemd/*.service; do
   if [ -n "$want" ] && [[ "$exec_start" != *"-- /usr/local/bin/$want"* ]]; then
     fail "$unit: ExecStart must end with '-- .../$want'"
   fi
+  # Type=notify with the watchdog (README "sd_notify"): systemd learns readiness from READY=1,
+  # a hung gateway (no WATCHDOG=1) gets clawinit's normal stop (SIGTERM) and a restart, and the
+  # watchdog is at least twice the time clawinit needs to call the gateway hung, from the
+  # profile the unit loads (its check-interval x live-failures + check-timeout).
+  profile=examples/openclaw/$(sed -n 's#^ExecStart=.* -c /etc/clawinit/\([^ ]*\) .*#\1#p' "$unit")
+  if out=$(python3 - "$unit" "$profile" <<'PY'
+import re, sys, yaml
+unit, profile = open(sys.argv[1]).read(), yaml.safe_load(open(sys.argv[2]))
+def seconds(text):
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)(ms|s|m|min|h)?", str(text).strip())
+    return float(m[1]) * {"ms": 0.001, "s": 1, None: 1, "m": 60, "min": 60, "h": 3600}[m[2]]
+keys = dict(re.findall(r"^(\w+)=(.*)$", unit, re.M))
+need = 2 * (seconds(profile.get("check-interval", "2s")) * int(profile.get("live-failures", 3))
+            + seconds(profile.get("check-timeout", "1s")))
+wrong = [f"{k}={keys.get(k)} (want {v})" for k, v in
+         {"Type": "notify", "NotifyAccess": "main", "WatchdogSignal": "SIGTERM",
+          "Restart": "on-failure"}.items() if keys.get(k) != v]
+if "WatchdogSec" not in keys or seconds(keys["WatchdogSec"]) < need:
+    wrong.append(f"WatchdogSec={keys.get('WatchdogSec')} (want >= {need:g}s)")
+if seconds(keys.get("TimeoutStartSec", "90s")) < 120:
+    wrong.append(f"TimeoutStartSec={keys.get('TimeoutStartSec')} (the gateway needs 40-50 s)")
+print("; ".join(wrong) if wrong else f"WatchdogSec={keys['WatchdogSec']} >= {need:g}s")
+sys.exit(1 if wrong else 0)
+PY
+  ); then
+    echo "   ok  $unit: Type=notify, NotifyAccess=main, $out, WatchdogSignal=SIGTERM, Restart=on-failure"
+  else
+    fail "$unit: $out"
+  fi
   user=$(sed -n 's/^User=//p' "$unit")
   if [ "$user" != openclaw ] || ! grep -q '^StateDirectory=openclaw$' "$unit"; then
     fail "$unit: must run as User=openclaw with StateDirectory=openclaw"

@@ -22,7 +22,7 @@ TORTURE = os.environ.get("TEST_STATE_TORTURE", "../../build/state_torture")
 PATIENCE = float(os.environ.get("TEST_PATIENCE", "30"))  # seconds; a deadline, not a target
 SAVES = "1000000000"  # more than any run can finish before it is killed
 KEYS = {"boot_count", "started_at", "updated_at", "restarts", "last_restart_at", "last_exit",
-        "last_stop_reason", "last_stop_seconds", "last_stop_killed"}
+        "last_stop_reason", "last_stop_seconds", "last_stop_killed", "kills_after_grace"}
 TEMP_PREFIX = ".state.json.tmp-"
 
 

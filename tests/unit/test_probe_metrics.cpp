@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "core/build_info.hpp"
 #include "probe/metrics.hpp"
 
 using clawinit::escape_label_value;
@@ -33,7 +34,7 @@ const std::string k_value = "NaN|[+-]Inf|[+-]?(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)(?:[
 const std::regex k_sample_line("(" + k_name + ")(\\{(?:" + k_label + ")(?:," + k_label +
                                ")*\\})? (" + k_value + ")");
 const std::regex k_help_line("# HELP (" + k_name + ") \\S.*");
-const std::regex k_type_line("# TYPE (" + k_name + ") (counter|gauge)");
+const std::regex k_type_line("# TYPE (" + k_name + ") (counter|gauge|histogram)");
 
 struct Family {
     bool help{false};
@@ -70,13 +71,16 @@ Parsed parse_exposition(const std::string& text) {
             REQUIRE(family.type.empty());
             family.type = match[2];
         } else if (std::regex_match(line, match, k_sample_line)) {
-            const std::string name = match[1];
+            std::string name = match[1];
+            // A histogram's samples are its name with _bucket, _sum or _count.
+            if (parsed.by_name[current].type == "histogram" && name.starts_with(current))
+                name = current;
             REQUIRE(name == current);  // HELP and TYPE came first, and families are contiguous
             const Family& family = parsed.by_name[name];
             REQUIRE(family.help);
             REQUIRE_FALSE(family.type.empty());
             REQUIRE_FALSE(family.closed);
-            const std::string key = name + match[2].str();
+            const std::string key = match[1].str() + match[2].str();
             REQUIRE(parsed.samples.count(key) == 0);
             parsed.samples[key] = match[3];
         } else {
@@ -107,6 +111,23 @@ ProbeSnapshot populated() {
     s.log_lines_dropped = 31;
     s.dropped = {{{SIGUSR1, clawinit::DropReason::rewritten}, 7},
                  {{SIGUSR2, clawinit::DropReason::stopping}, 1}};
+    s.ready_check.record(true, 0.004);  // <= 0.005
+    s.ready_check.record(false, 1.0);   // a timeout of 1s: in the le="1" bucket
+    s.ready_check.record(false, 0.3);
+    s.live_check.record(true, 0.02);
+    s.last_restart_to_ready_seconds = 42.5;
+    s.kills_after_grace = 1;
+    s.state_kills_after_grace = 3;
+    s.read_process = [] {
+        clawinit::ProcessStats p;
+        p.cpu_seconds = 0.75;
+        p.open_fds = 9;
+        p.max_fds = 1048576;
+        p.virtual_memory_bytes = 8192000;
+        p.resident_memory_bytes = 2048000;
+        p.start_time_seconds = 1700000000.5;
+        return p;
+    };
     return s;
 }
 
@@ -124,7 +145,41 @@ const std::vector<std::string> k_all_families{
     "clawinit_ready",
     "clawinit_live",
     "clawinit_uptime_seconds",
+    "clawinit_build_info",
+    "clawinit_check_failures_total",
+    "clawinit_check_duration_seconds",
+    "clawinit_last_restart_to_ready_seconds",
+    "clawinit_kills_after_grace_total",
+    "clawinit_state_kills_after_grace_total",
+    "process_cpu_seconds_total",
+    "process_open_fds",
+    "process_max_fds",
+    "process_virtual_memory_bytes",
+    "process_resident_memory_bytes",
+    "process_start_time_seconds",
 };
+
+// clawinit_build_info's one sample, as this build spells it.
+std::pair<std::string, std::string> build_info_sample() {
+    const auto& info = clawinit::build_info();
+    return {"clawinit_build_info{version=\"" + std::string(info.version) + "\",commit=\"" +
+                std::string(info.commit) + "\",arch=\"" + std::string(info.arch) + "\"}",
+            "1"};
+}
+
+// The check histogram's samples for one check: cumulative bucket counts, sum and count.
+void add_histogram(std::map<std::string, std::string>& expected, const std::string& check,
+                   const std::vector<std::string>& le_counts, const std::string& sum,
+                   const std::string& count) {
+    const std::vector<std::string> bounds{"0.005", "0.01", "0.025", "0.05", "0.1", "0.25",
+                                          "0.5",   "1",    "2.5",   "5",    "10",  "+Inf"};
+    REQUIRE(le_counts.size() == bounds.size());
+    const std::string name = "clawinit_check_duration_seconds";
+    for (std::size_t i = 0; i < bounds.size(); ++i)
+        expected[name + "_bucket{check=\"" + check + "\",le=\"" + bounds[i] + "\"}"] = le_counts[i];
+    expected[name + "_sum{check=\"" + check + "\"}"] = sum;
+    expected[name + "_count{check=\"" + check + "\"}"] = count;
+}
 
 }  // namespace
 
@@ -134,7 +189,7 @@ TEST_CASE("probe metrics: grammar, families and naming") {
         CHECK(parsed.families == k_all_families);
         for (const auto& [name, family] : parsed.by_name) {
             CAPTURE(name);
-            CHECK(name.starts_with("clawinit_"));
+            CHECK((name.starts_with("clawinit_") || name.starts_with("process_")));
             CHECK(family.help);
             CHECK(name.ends_with("_total") == (family.type == "counter"));
         }
@@ -144,7 +199,7 @@ TEST_CASE("probe metrics: grammar, families and naming") {
 TEST_CASE("probe metrics: values of a populated snapshot") {
     const std::string text = render_metrics(populated());
     const auto samples = parse_exposition(text).samples;
-    const std::map<std::string, std::string> expected{
+    std::map<std::string, std::string> expected{
         {R"(clawinit_restarts_total{reason="signal"})", "3"},
         {R"(clawinit_restarts_total{reason="crash"})", "2"},
         {R"(clawinit_restarts_total{reason="in_place"})", "4"},
@@ -171,7 +226,23 @@ TEST_CASE("probe metrics: values of a populated snapshot") {
         {"clawinit_ready", "1"},
         {"clawinit_live", "1"},
         {"clawinit_uptime_seconds", "12.5"},
+        build_info_sample(),
+        {R"(clawinit_check_failures_total{check="ready"})", "2"},
+        {R"(clawinit_check_failures_total{check="live"})", "0"},
+        {"clawinit_last_restart_to_ready_seconds", "42.5"},
+        {"clawinit_kills_after_grace_total", "1"},
+        {"clawinit_state_kills_after_grace_total", "3"},
+        {"process_cpu_seconds_total", "0.75"},
+        {"process_open_fds", "9"},
+        {"process_max_fds", "1048576"},
+        {"process_virtual_memory_bytes", "8192000"},
+        {"process_resident_memory_bytes", "2048000"},
+        {"process_start_time_seconds", "1700000000.5"},
     };
+    add_histogram(expected, "ready", {"1", "1", "1", "1", "1", "1", "2", "3", "3", "3", "3", "3"},
+                  format_sample_value(0.004 + 1.0 + 0.3), "3");
+    add_histogram(expected, "live", {"0", "0", "1", "1", "1", "1", "1", "1", "1", "1", "1", "1"},
+                  "0.02", "1");
     CHECK(samples == expected);
     CHECK(text.find("424242") == std::string::npos);  // no pid in metrics
 }
@@ -180,7 +251,7 @@ TEST_CASE("probe metrics: a fresh snapshot") {
     ProbeSnapshot s;
     s.live = false;
     const auto samples = parse_exposition(render_metrics(s)).samples;
-    const std::map<std::string, std::string> expected{
+    std::map<std::string, std::string> expected{
         {R"(clawinit_restarts_total{reason="signal"})", "0"},
         {R"(clawinit_restarts_total{reason="crash"})", "0"},
         {R"(clawinit_restarts_total{reason="in_place"})", "0"},
@@ -197,7 +268,17 @@ TEST_CASE("probe metrics: a fresh snapshot") {
         {"clawinit_ready", "0"},
         {"clawinit_live", "0"},
         {"clawinit_uptime_seconds", "0"},
+        build_info_sample(),
+        {R"(clawinit_check_failures_total{check="ready"})", "0"},
+        {R"(clawinit_check_failures_total{check="live"})", "0"},
+        // NaN until a restart got the child ready again; no state file, no state sample;
+        // no process reader, no process_* samples (never a made-up 0).
+        {"clawinit_last_restart_to_ready_seconds", "NaN"},
+        {"clawinit_kills_after_grace_total", "0"},
     };
+    const std::vector<std::string> zero(12, "0");
+    add_histogram(expected, "ready", zero, "0", "0");
+    add_histogram(expected, "live", zero, "0", "0");
     CHECK(samples == expected);
 }
 

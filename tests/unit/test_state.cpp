@@ -19,6 +19,7 @@ PersistedState full_state() {
     s.last_stop_reason = "SIGTERM";
     s.last_stop_seconds = 1.25;
     s.last_stop_killed = true;
+    s.kills_after_grace = 2;
     s.started_at = 1700000000;
     s.updated_at = 1700000123;
     s.last_restart_at = 1700000100;
@@ -54,7 +55,8 @@ TEST_CASE("encoding is pretty, in a fixed key order, with a trailing newline") {
           "  \"last_exit\": 143,\n"
           "  \"last_stop_reason\": \"SIGTERM\",\n"
           "  \"last_stop_seconds\": 1.25,\n"
-          "  \"last_stop_killed\": true\n"
+          "  \"last_stop_killed\": true,\n"
+          "  \"kills_after_grace\": 2\n"
           "}\n");
 }
 
@@ -209,6 +211,9 @@ TEST_CASE("a wrong type for a known key is corrupt") {
         {"last_stop_killed", "1"},
         {"last_stop_killed", "null"},
         {"last_stop_killed", "\"true\""},
+        {"kills_after_grace", "-1"},
+        {"kills_after_grace", "null"},
+        {"kills_after_grace", "1.5"},
         {"restarts", "[]"},
         {"restarts", "null"},
         {"restarts", "7"},
