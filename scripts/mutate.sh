@@ -22,11 +22,11 @@
 #   survived the tests passed with the break: FAILURE
 #   stale    `find` does not occur exactly once, or the break does not compile, or `tests`
 #            matches no test: FAILURE (the list must follow the code)
-# --rotate N (what CI runs): the breaks NAME_REGEX picks, plus N of the others, a different
-# share at each commit: the others, in name order, are cut into shares of N, and the share is
-# the commit's first-parent count (one more per landing on main) modulo the number of shares,
-# or the commit hash modulo it in a shallow clone; so every break runs within that many
-# landings.
+# --rotate N (what CI runs): the breaks NAME_REGEX picks, plus at most N of the others, a
+# different share at each commit: the others, in name order, are dealt into as few shares as
+# hold at most N each, and the share run is the commit's first-parent count (one more per
+# landing on main) modulo the number of shares, or the commit hash modulo it in a shallow
+# clone; so every break runs within that many landings.
 # Exits 1 if any break survived or is stale. docs/testing.md says more.
 #
 # MUTATE_WORK=DIR keeps the scratch tree and build there (default: a temp dir, removed);
@@ -68,10 +68,11 @@ build=$tree/build-mutate
 git rev-parse --git-dir >/dev/null 2>&1 ||
   { echo "mutate: $repo is not a git checkout: the scratch tree is what git tracks" >&2; exit 1; }
 mkdir -p "$tree"
-git ls-files -z | python3 - "$tree" "$(basename "$build")" <<'PY'
+git ls-files -z >"$work/tracked"
+python3 - "$tree" "$(basename "$build")" "$work/tracked" <<'PY'
 import os, shutil, sys
 tree, build = sys.argv[1], sys.argv[2]
-tracked = [p for p in sys.stdin.buffer.read().decode().split("\0") if p]
+tracked = [p for p in open(sys.argv[3], "rb").read().decode().split("\0") if p]
 keep = set()
 for path in tracked:
     if not os.path.lexists(path):
@@ -139,7 +140,8 @@ for path in sys.argv[4:]:
         (picked if pick.search(fields["name"]) else others).append(record)
 if rotate:
     others.sort(key=lambda r: r[0])
-    shares = [others[i:i + rotate] for i in range(0, len(others), rotate)]
+    count = -(-len(others) // rotate)  # as few shares as hold at most N each, evenly filled
+    shares = [others[i::count] for i in range(count)]
     if shares:
         n = share_key % len(shares)
         print(f"mutate: rotating share {n + 1} of {len(shares)} ({len(shares[n])} breaks beyond "
