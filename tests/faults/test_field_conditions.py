@@ -20,8 +20,8 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
 
-from harness import (CHILD, CLAWINIT, PATIENCE, TIME_FACTOR, children_of,  # noqa: E402
-                     wait_for)
+from harness import (CHILD, CLAWINIT, PATIENCE, TIME_FACTOR, ClawinitTest,  # noqa: E402
+                     children_of, wait_for)
 from test_probe import free_port, get  # noqa: E402
 
 
@@ -345,6 +345,29 @@ class FieldConditions(unittest.TestCase):
 
     def test_directory_at_state_json(self):
         self.check_state_not_a_file(os.mkdir, "a directory")
+
+
+class ExecSessionSpared(ClawinitTest):
+    def test_stop_wait_exec_session_outlives_the_leftover_sweep(self):
+        # `docker exec NAME clawinit stop --wait` lives in clawinit's PID namespace but is not
+        # below it. Leftovers are found by walking /proc for clawinit's descendants, so the
+        # sweep that ends them (SIGTERM, then SIGKILL at the grace) spares the client, which
+        # prints the outcome. A kill(-1) would end it too; without a leftover no sweep runs,
+        # which is why the plain exec test could not see that.
+        port = free_port()
+        run = self.run_clawinit(["--grace", "1s", "--probe-listen", f"127.0.0.1:{port}"],
+                                [CHILD, "grandchild-ignore-term"])
+        run.wait_events("grandchild")
+        wait_for(lambda: health(port, timeout=5) == 200, what="the probe server")
+        done = subprocess.run(["nsenter", "--target", str(run.pid), "--pid", "--mount", "--",
+                               CLAWINIT, "stop", "--wait", "--pid", "1", "--probe",
+                               f"127.0.0.1:{port}"],
+                              capture_output=True, text=True, timeout=60 * TIME_FACTOR)
+        self.assertRegex(done.stdout, r"stopped: exit code \d+ after [0-9.]+s",
+                         f"rc {done.returncode} {done.stderr!r}\n{run.stderr()}")
+        run.wait()
+        self.assert_gone(run)
+        self.assertIn("grace period 1s expired", run.stderr())
 
 
 if __name__ == "__main__":
