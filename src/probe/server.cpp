@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -36,6 +37,13 @@ bool is_bad_request(const beast::error_code& ec) {
 }
 
 }  // namespace
+
+std::size_t probe_connection_cap(std::uint64_t fd_limit, std::uint64_t fds_open) {
+    constexpr std::uint64_t most = 256;
+    const std::uint64_t kept = fds_open + k_probe_fd_reserve;
+    if (fd_limit <= kept) return 1;
+    return static_cast<std::size_t>(std::min(most, fd_limit - kept));
+}
 
 // One connection: read a request (with a deadline), answer it, maybe keep the connection for
 // the next one. The server's list owns it; handlers keep it alive while they are pending.

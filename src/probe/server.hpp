@@ -7,6 +7,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <list>
 #include <memory>
@@ -19,9 +20,21 @@ namespace clawinit {
 
 struct ProbeLimits {
     Duration read_timeout{std::chrono::seconds(5)};  // per request, headers included
-    std::size_t max_connections{256};
-    std::size_t header_limit{4096};  // a probe request is a few hundred bytes
+    std::size_t max_connections{256};                // probe_connection_cap() at run time
+    std::size_t header_limit{4096};                  // a probe request is a few hundred bytes
 };
+
+// Descriptors no probe connection may take, beyond those clawinit already holds: a spawn
+// (exec-status pipe, pidfd), a state save (temp file, directory), the ready and live checks
+// (a socket, or an exec check's pipe and pidfd, each), the leftover walk (/proc), and the
+// one connection accepted before the oldest is dropped at the cap.
+inline constexpr std::size_t k_probe_fd_reserve = 16;
+
+// How many probe connections may be open: the descriptor limit (RLIMIT_NOFILE's soft limit,
+// after clawinit has raised it) minus what is already open and the reserve, at most 256 and
+// at least 1 (the kubelet must get in even at a tiny limit). A container started with
+// `--ulimit nofile=32:32` and 200 clients connected must still spawn its restart at once.
+std::size_t probe_connection_cap(std::uint64_t fd_limit, std::uint64_t fds_open);
 
 class ProbeSession;
 

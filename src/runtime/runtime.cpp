@@ -14,6 +14,7 @@
 #include "config/signal_names.hpp"
 #include "core/signal_origin.hpp"
 #include "log/logger.hpp"
+#include "runtime/fd_count.hpp"
 #include "runtime/final_status.hpp"
 #include "state/state_file.hpp"
 #include "sys/process_tree.hpp"
@@ -43,8 +44,21 @@ Runtime::Runtime(const Config& config, sigset_t child_mask, std::optional<UserId
     prepare_spawning();
     m_spawn.terminal = detect_terminal();  // `docker run -it`: the child gets the foreground
     // Everything that can fail here fails before the spawn: a taken probe port is exit 2.
-    if (const auto& address = config.probe_listen.address())
-        m_probe = std::make_unique<ProbeServer>(m_io, *address, [this] { return snapshot(); });
+    if (const auto& address = config.probe_listen.address()) {
+        // Probe connections never take the descriptors a spawn, a save or a check needs.
+        ProbeLimits limits;
+        const std::uint64_t fd_limit = fd_soft_limit();
+        const std::uint64_t held = open_descriptor_count(fd_limit) + 1;  // + the listener
+        limits.max_connections = probe_connection_cap(fd_limit, held);
+        m_probe = std::make_unique<ProbeServer>(
+            m_io, *address, [this] { return snapshot(); }, limits);
+        if (limits.max_connections < ProbeLimits{}.max_connections)
+            log_event(LogLevel::info, "probe_connection_cap",
+                      fmt::format("probe: at most {} connections (descriptor limit {}, {} open, "
+                                  "{} kept for spawns, saves and checks)",
+                                  limits.max_connections, fd_limit, held, k_probe_fd_reserve),
+                      {{LogKey::count, static_cast<std::uint64_t>(limits.max_connections)}});
+    }
     if (const auto& target = config.ready_check.target())
         m_ready_check = make_check(*target, CheckKindOf::ready);
     if (const auto& target = config.live_check.target())
@@ -103,7 +117,10 @@ int Runtime::run() {
             take_signals();
         }
     }
-    if (m_save_pending) save_now();  // the final save was posted but the loop has ended
+    // The final save (posted, but the loop has ended) is on disk before `stop --wait` hears
+    // the outcome: whoever acts on "stopped" (a volume snapshot, the next container's start)
+    // finds this stop in state.json.
+    if (m_save_pending) save_now();  // before finish() below
     if (m_probe) {
         // Give `stop --wait` its answer; a client that does not read it costs at most 1 s.
         m_probe->finish(final_status(*m_exit_code));

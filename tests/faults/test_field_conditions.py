@@ -6,6 +6,7 @@ outside may freeze or crash clawinit. Each case failed against the code before t
 stderr is a pipe here (the harness's Run writes it to a file, which never stalls), read by a
 thread that the test can pause or close.
 """
+import json
 import os
 import resource
 import signal
@@ -19,8 +20,8 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
 
-from harness import (CHILD, CLAWINIT, PATIENCE, TIME_FACTOR, children_of,  # noqa: E402
-                     wait_for)
+from harness import (CHILD, CLAWINIT, PATIENCE, TIME_FACTOR, ClawinitTest,  # noqa: E402
+                     children_of, wait_for)
 from test_probe import free_port, get  # noqa: E402
 
 
@@ -235,9 +236,14 @@ class FieldConditions(unittest.TestCase):
     def test_fd_exhaustion_no_busy_loop_no_fatal_restart(self):
         port = free_port()
         run = self.start(["--probe-listen", f"127.0.0.1:{port}", "--grace", "5s"],
-                         self.child("sleep"), limits={resource.RLIMIT_NOFILE: (32, 32)})
+                         self.child("sleep"), limits={resource.RLIMIT_NOFILE: (1024, 1024)})
         wait_for(lambda: run.child_lines(), what="the child's start line")
         wait_for(lambda: health(port, timeout=5) == 200, what="/health before the flood")
+        # The connection cap is set at start from the limit and keeps a reserve (the next
+        # test), so a limit clawinit starts with is never met by accepts. One lowered under
+        # it (prlimit on the running PID 1; or descriptors taken by a leak, another thread)
+        # still is: accepts then meet EMFILE, and so does the restart's spawn.
+        resource.prlimit(run.pid, resource.RLIMIT_NOFILE, (32, 32))
         clients = []
         try:
             for _ in range(200):
@@ -259,6 +265,47 @@ class FieldConditions(unittest.TestCase):
         wait_for(lambda: health(port, timeout=5) == 200, what="/health after the clients left")
         wait_for(lambda: len([l for l in run.child_lines() if l[:1] == ["start"]]) >= 2,
                  what="the restarted child")
+        self.assertIsNone(run.proc.poll(), run.stderr())
+        os.kill(run.pid, signal.SIGTERM)
+        self.assertEqual(run.wait(), 0, run.stderr())
+        self.assertEqual(ubsan_reports_beyond_fd_blindness(run.stderr()), [], run.stderr())
+
+    def test_fd_reserve_restart_spawns_at_once_with_probes_holding_the_limit(self):
+        # A hard limit clawinit cannot raise (`--ulimit nofile=32:32`) and 200 probe clients
+        # that stay connected: the connection cap follows the limit and keeps a reserve, so the
+        # restart's spawn gets its descriptors at once (no 126, no crash counted, no backoff)
+        # and a new probe still gets in (the oldest connection is dropped for it).
+        port = free_port()
+        run = self.start(["--probe-listen", f"127.0.0.1:{port}", "--grace", "5s"],
+                         self.child("sleep"), limits={resource.RLIMIT_NOFILE: (32, 32)})
+        wait_for(lambda: run.child_lines(), what="the child's start line")
+        wait_for(lambda: health(port, timeout=5) == 200, what="/health before the flood")
+        self.assertIn("probe: at most", run.stderr())
+        clients = []
+        try:
+            for _ in range(200):
+                clients.append(socket.create_connection(("127.0.0.1", port), timeout=10))
+            # Accepts are in order: once a new client is answered, all 200 came through; a
+            # clawinit without the reserve fills its descriptor table instead.
+            wait_for(lambda: len(os.listdir(f"/proc/{run.pid}/fd")) >= 32 or
+                     health(port, timeout=5) == 200, what="clawinit to take the flood")
+            os.kill(run.pid, signal.SIGUSR1)
+            starts = lambda: [l for l in run.child_lines() if l[:1] == ["start"]]  # noqa: E731
+            failed = lambda: any(w in run.stderr() for w in ("cannot", "crashed"))  # noqa: E731
+            wait_for(lambda: len(starts()) >= 2 or failed(),
+                     what="the restarted child, or the spawn's failure")
+            self.assertEqual(len(starts()), 2, run.stderr())
+            self.assertNotIn("Too many open files", run.stderr())
+            self.assertNotIn("crashed", run.stderr())
+            self.assertNotIn("cannot", run.stderr())
+            status = json.loads(get(port, "/status", timeout=5)[1])
+            self.assertNotEqual(status["status"], "backoff", status)
+            self.assertEqual(status["child"]["restarts"], 1, status)
+            self.assertNotEqual(status["child"].get("last_exit"), 126, status)
+            self.assertEqual(health(port, timeout=5), 200, "/health during the flood")
+        finally:
+            for c in clients:
+                c.close()
         self.assertIsNone(run.proc.poll(), run.stderr())
         os.kill(run.pid, signal.SIGTERM)
         self.assertEqual(run.wait(), 0, run.stderr())
@@ -303,6 +350,29 @@ class FieldConditions(unittest.TestCase):
 
     def test_directory_at_state_json(self):
         self.check_state_not_a_file(os.mkdir, "a directory")
+
+
+class ExecSessionSpared(ClawinitTest):
+    def test_stop_wait_exec_session_outlives_the_leftover_sweep(self):
+        # `docker exec NAME clawinit stop --wait` lives in clawinit's PID namespace but is not
+        # below it. Leftovers are found by walking /proc for clawinit's descendants, so the
+        # sweep that ends them (SIGTERM, then SIGKILL at the grace) spares the client, which
+        # prints the outcome. A kill(-1) would end it too; without a leftover no sweep runs,
+        # which is why the plain exec test could not see that.
+        port = free_port()
+        run = self.run_clawinit(["--grace", "1s", "--probe-listen", f"127.0.0.1:{port}"],
+                                [CHILD, "grandchild-ignore-term"])
+        run.wait_events("grandchild")
+        wait_for(lambda: health(port, timeout=5) == 200, what="the probe server")
+        done = subprocess.run(["nsenter", "--target", str(run.pid), "--pid", "--mount", "--",
+                               CLAWINIT, "stop", "--wait", "--pid", "1", "--probe",
+                               f"127.0.0.1:{port}"],
+                              capture_output=True, text=True, timeout=60 * TIME_FACTOR)
+        self.assertRegex(done.stdout, r"stopped: exit code \d+ after [0-9.]+s",
+                         f"rc {done.returncode} {done.stderr!r}\n{run.stderr()}")
+        run.wait()
+        self.assert_gone(run)
+        self.assertIn("grace period 1s expired", run.stderr())
 
 
 if __name__ == "__main__":

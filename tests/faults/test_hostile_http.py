@@ -344,6 +344,27 @@ class HostileHttp(ClawinitTest):
         self.attack("half-closed sockets", body)
         self.assertEqual(set(heads), {b"HTTP/1.1 200 OK"})
 
+    def test_an_exit_waiter_that_never_closes_holds_the_exit_only_briefly(self):
+        # `stop --wait` asks for the outcome (GET /status?wait=exit) and clawinit holds its
+        # exit until that client has closed, because a `docker exec` client dies with the PID
+        # namespace. A client that never reads and never closes must not hold PID 1 (README:
+        # at most 1 s); the bound here is generous, a clawinit that waits for ever fails it.
+        s = socket.create_connection(("127.0.0.1", self.port), timeout=10)
+        self.addCleanup(s.close)
+        s.sendall(b"GET /status?wait=exit HTTP/1.1\r\nHost: x\r\n\r\n")
+        head = b""
+        while b"\r\n\r\n" not in head:
+            chunk = s.recv(4096)
+            self.assertTrue(chunk, f"closed before the head: {head!r}")
+            head += chunk
+        self.assertTrue(head.startswith(b"HTTP/1.1 200"), head)
+        started = time.monotonic()
+        self.run_.signal(signal.SIGTERM)
+        self.assertExit(self.run_, 0)
+        self.assertLess(time.monotonic() - started, 10 * TIME_FACTOR)
+        self.assert_gone(self.run_)
+        self.assertIn(b'"status":"exited"', head.split(b"\r\n\r\n", 1)[1] + read_all(s))
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -16,7 +16,8 @@ import tempfile
 import time
 import unittest
 
-from harness import TIME_FACTOR
+from harness import CHILD, CLAWINIT, TIME_FACTOR, ClawinitTest, wait_for
+from test_probe import free_port, get
 
 TORTURE = os.environ.get("TEST_STATE_TORTURE", "../../build/state_torture")
 PATIENCE = float(os.environ.get("TEST_PATIENCE", "30"))  # seconds; a deadline, not a target
@@ -137,6 +138,61 @@ class StateDurable(unittest.TestCase):
                 steps.append("rename")
         one_save = ["open tmp", "write tmp", "fsync tmp", "rename", "fsync dir"]
         self.assertEqual(steps, one_save * 3, "\n".join(calls))
+
+
+class FinalSaveBeforeStopWait(ClawinitTest):
+    """`stop --wait` returns only once the stop is on disk: an operator who snapshots the
+    volume, or starts the next container, right after it must find this stop in state.json.
+    Reading the file right after the client returns could pass by luck (the save takes
+    microseconds), so strace, attached to the running clawinit, shows the order itself: the
+    last rename onto state.json comes before the write of the outcome to the waiting client."""
+
+    def test_stop_wait_answers_after_the_final_save(self):
+        state_dir = tempfile.mkdtemp(prefix="clawinit-state-stopwait-")
+        self.addCleanup(shutil.rmtree, state_dir, ignore_errors=True)
+        port = free_port()
+        # LeakSanitizer cannot run under ptrace (ASan suite): no leak check for this run.
+        env = {"ASAN_OPTIONS": os.environ.get("ASAN_OPTIONS", "") + ":detect_leaks=0"}
+        run = self.run_clawinit(["--grace", "5s", "--state-dir", state_dir,
+                                 "--probe-listen", f"127.0.0.1:{port}"], [CHILD, "sleep"],
+                                env=env)
+        run.wait_events("start")
+        wait_for(lambda: get(port, "/health")[0] == 200, what="the probe server")
+        state_file = os.path.join(state_dir, "state.json")
+        wait_for(lambda: os.path.exists(state_file), what="the first save")
+        trace = os.path.join(state_dir + ".strace")
+        self.addCleanup(lambda: os.path.exists(trace) and os.remove(trace))
+        strace = subprocess.Popen(
+            ["strace", "-p", str(run.pid), "-s", "256", "-o", trace, "-e",
+             "trace=rename,renameat,renameat2,write,writev,sendto,sendmsg"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        self.addCleanup(lambda: strace.poll() is None and strace.kill())
+        # strace says "Process N attached" once every later syscall is seen.
+        attached = strace.stderr.readline()
+        self.assertIn("attached", attached)
+        done = subprocess.run([CLAWINIT, "stop", "--wait", "--pid", str(run.pid),
+                               "--probe", f"127.0.0.1:{port}"],
+                              capture_output=True, text=True, timeout=60 * TIME_FACTOR)
+        # What the operator sees at once: this stop, in the file.
+        with open(state_file) as f:
+            state = json.load(f)
+        self.assertEqual(done.returncode, 0, done.stdout + done.stderr)
+        self.assertEqual((state["last_stop_reason"], state["last_exit"]), ("SIGTERM", 0))
+        self.assertEqual(run.wait(), 0, run.stderr())
+        strace.wait(timeout=PATIENCE)
+        with open(trace) as f:
+            calls = f.read().splitlines()
+        steps = []
+        for call in calls:
+            if call.startswith("rename") and f'"{state_file}"' in call and " = 0" in call:
+                steps.append("save")
+            elif call.startswith(("write", "send")) and '\\"status\\":\\"exited\\"' in call:
+                steps.append("answer")
+        self.assertIn("answer", steps, "\n".join(calls))
+        answered = steps.index("answer")
+        self.assertIn("save", steps[:answered], "no save before the answer:\n" + "\n".join(calls))
+        self.assertNotIn("save", steps[answered:],
+                         "saved after stop --wait was answered:\n" + "\n".join(calls))
 
 
 if __name__ == "__main__":
