@@ -115,6 +115,15 @@ std::optional<std::string_view> request_path(std::string_view target) {
     return std::nullopt;
 }
 
+// The query of an origin-form target ("wait=exit" of "/status?wait=exit"), without a fragment;
+// empty when there is none. Only /status?wait=exit has a meaning.
+std::string_view request_query(std::string_view target) {
+    const auto question = target.find('?');
+    if (question == std::string_view::npos) return {};
+    const std::string_view query = target.substr(question + 1);
+    return query.substr(0, query.find('#'));
+}
+
 std::optional<Probe> find_probe(std::string_view path) {
     for (const Route& route : k_routes) {
         if (route.path == path) return route.probe;
@@ -191,6 +200,11 @@ ProbeAnswer answer_probe(std::string_view method, std::string_view target, const
         ProbeAnswer answer = json_answer(405, R"({"error":"method not allowed"})");
         answer.allow = k_allowed_methods;
         return answer;
+    }
+    if (*probe == Probe::status && method == "GET" && request_query(target) == "wait=exit") {
+        ProbeAnswer held = json_answer(200, "");
+        held.hold_until_exit = true;
+        return held;
     }
     return answer_known(*probe, s);
 }

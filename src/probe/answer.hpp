@@ -19,6 +19,9 @@ struct ProbeAnswer {
     std::string body;
     bool close{false};                      // close the connection after this answer
     std::optional<std::string_view> allow;  // the Allow header, set on 405 (static storage)
+    // GET /status?wait=exit: the server sends the head now (the client is registered) and the
+    // body when clawinit exits (runtime/final_status.hpp); status and body here are unused.
+    bool hold_until_exit{false};
 };
 
 inline constexpr std::string_view k_json_content_type = "application/json";

@@ -117,7 +117,9 @@ private:
             return close();
         }
         const auto& request = m_parser->get();
-        if (request.method() == http::verb::get && request.target() == "/status?wait=exit") {
+        const ProbeAnswer answer =
+            answer_probe(request.method_string(), request.target(), m_server.m_snapshot());
+        if (answer.hold_until_exit) {
             // The head now tells the client it is registered, so it can send its SIGTERM
             // without racing our exit; the body follows at exit (answer_exit).
             m_waits_for_exit = true;
@@ -129,8 +131,6 @@ private:
                               });
             return;
         }
-        const ProbeAnswer answer =
-            answer_probe(request.method_string(), request.target(), m_server.m_snapshot());
         reply(answer, ResponseFraming{.keep_alive = request.keep_alive(),
                                       .head = request.method() == http::verb::head,
                                       .http10 = request.version() == 10});

@@ -300,3 +300,16 @@ TEST_CASE("probe answers leak nothing beyond the snapshot") {
         CHECK((body.find("4242") != std::string::npos) == (path.path == "/status"));
     }
 }
+
+TEST_CASE("probe answers: GET /status?wait=exit is held until exit, a route like the others") {
+    const ProbeSnapshot s = snapshot(Status::running, true, true, true, 42);
+    CHECK(answer_probe("GET", "/status?wait=exit", s).hold_until_exit);
+    CHECK(answer_probe("GET", "/status?wait=exit#x", s).hold_until_exit);
+    CHECK(answer_probe("GET", "http://clawinit/status?wait=exit", s).hold_until_exit);
+    // Anything else is an ordinary answer, now.
+    CHECK_FALSE(answer_probe("HEAD", "/status?wait=exit", s).hold_until_exit);
+    CHECK_FALSE(answer_probe("GET", "/status?wait=ready", s).hold_until_exit);
+    CHECK_FALSE(answer_probe("GET", "/status", s).hold_until_exit);
+    CHECK_FALSE(answer_probe("GET", "/ready?wait=exit", s).hold_until_exit);
+    CHECK(answer_probe("GET", "/nope?wait=exit", s).status == 404);
+}
