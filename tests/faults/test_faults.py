@@ -20,8 +20,8 @@ import unittest
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
 
 from harness import (CHILD, CLAWINIT, TIME_FACTOR, ClawinitTest, children_of,  # noqa: E402
-                     descendants_of, kill_shell_and_tree, ns_pid, proc_state, wait_for)
-from test_probe import free_port, get  # noqa: E402
+                     descendants_of, free_port, get, kill_shell_and_tree, ns_pid, proc_state,
+                     wait_for)
 
 QUIET = ["--probe-listen", "off"]
 IS_ROOT = os.geteuid() == 0

@@ -21,8 +21,7 @@ import unittest
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
 
 from harness import (CHILD, CLAWINIT, PATIENCE, TIME_FACTOR, ClawinitTest,  # noqa: E402
-                     children_of, wait_for)
-from test_probe import free_port, get  # noqa: E402
+                     children_of, free_port, get, wait_for)
 
 
 def ubsan_reports_beyond_fd_blindness(text):

@@ -22,8 +22,7 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
 
-from harness import MEMORY_FACTOR, TIME_FACTOR, ClawinitTest, wait_for  # noqa: E402
-from test_probe import free_port, get  # noqa: E402
+from harness import MEMORY_FACTOR, TIME_FACTOR, ClawinitTest, free_port, get, wait_for  # noqa: E402
 from test_faults import fd_count, probe_up, steady_fd_count  # noqa: E402
 
 # Under ASan, VmRSS also holds the freed blocks of the quarantine (harness.MEMORY_FACTOR).

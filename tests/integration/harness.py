@@ -4,9 +4,11 @@ namespace (unshare --pid --fork --mount-proc) or as a plain subreaper, with real
 Waiting is always "poll until the condition holds or a generous deadline passes": tests assert
 behaviour, never speed, so a loaded 2-core CI machine only makes them slower, not red.
 """
+import http.client
 import json
 import os
 import signal
+import socket
 import subprocess
 import tempfile
 import time
@@ -44,6 +46,23 @@ SANITIZED = os.environ.get("TEST_SANITIZED", "")
 # clawinit lives (reaped zombies, signals in the helpers' logs) still runs.
 EXIT_UNOBSERVABLE = os.environ.get("TEST_EXIT_UNOBSERVABLE") == "1"
 TIME_FACTOR, MEMORY_FACTOR = {"": (1, 1), "asan": (10, 16), "valgrind": (50, 1)}[SANITIZED]
+
+
+# Real HTTP and free ports, for every module that talks to the probe server.
+def free_port(family=socket.AF_INET, host="127.0.0.1"):
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+def get(port, path, method="GET", host="127.0.0.1", timeout=10):
+    conn = http.client.HTTPConnection(host, port, timeout=timeout)
+    try:
+        conn.request(method, path)
+        resp = conn.getresponse()
+        return resp.status, resp.read().decode(), dict(resp.getheaders())
+    finally:
+        conn.close()
 
 
 def wait_for(predicate, timeout=PATIENCE, what="condition"):

@@ -11,8 +11,8 @@ import tempfile
 import time
 import unittest
 
-from harness import CLAWINIT, GATEWAY, PATIENCE, TIME_FACTOR, ClawinitTest, children_of, wait_for
-from test_probe import free_port, get
+from harness import (CLAWINIT, GATEWAY, PATIENCE, TIME_FACTOR, children_of, ClawinitTest,
+                     free_port, get, wait_for)
 
 
 def cmdline(pid):

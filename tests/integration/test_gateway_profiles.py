@@ -17,8 +17,8 @@ import unittest
 
 import yaml
 
-from harness import CHILD, CLAWINIT, GATEWAY, PATIENCE, TIME_FACTOR, ClawinitTest, wait_for
-from test_probe import free_port, get
+from harness import (CHILD, CLAWINIT, GATEWAY, PATIENCE, TIME_FACTOR, ClawinitTest, free_port,
+                     get, wait_for)
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 PROFILE_2026_9 = os.path.join(ROOT, "examples/openclaw/openclaw-2026.9.yaml")

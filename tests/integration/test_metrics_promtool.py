@@ -10,8 +10,7 @@ import tempfile
 import time
 import unittest
 
-from harness import CHILD, GATEWAY, PATIENCE, TIME_FACTOR, ClawinitTest, wait_for
-from test_probe import free_port, get
+from harness import CHILD, GATEWAY, PATIENCE, TIME_FACTOR, ClawinitTest, free_port, get, wait_for
 
 PROMTOOL = shutil.which("promtool")
 

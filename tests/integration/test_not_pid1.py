@@ -11,8 +11,7 @@ import subprocess
 import tempfile
 import unittest
 
-from harness import CHILD, CLAWINIT, PATIENCE, children_of, wait_for
-from test_probe import free_port
+from harness import CHILD, CLAWINIT, PATIENCE, children_of, free_port, wait_for
 
 # The client's own config says the probe server is off, as in the container it runs in.
 PROBE_OFF = {"CLAWINIT_PROBE_LISTEN": "off"}

@@ -7,8 +7,7 @@ import subprocess
 import tempfile
 import unittest
 
-from harness import CHILD, CLAWINIT, GATEWAY, TIME_FACTOR, ClawinitTest, wait_for
-from test_probe import free_port, get
+from harness import CHILD, CLAWINIT, GATEWAY, TIME_FACTOR, ClawinitTest, free_port, get, wait_for
 
 
 def clawinit(*args, timeout=60):

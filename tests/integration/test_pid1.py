@@ -4,9 +4,8 @@ import signal
 import time
 import unittest
 
-from harness import (CHILD, PATIENCE, TIME_FACTOR, ClawinitTest, ns_pid, proc_state,
+from harness import (CHILD, PATIENCE, TIME_FACTOR, ClawinitTest, free_port, ns_pid, proc_state,
                      wait_for)
-from test_probe import free_port
 
 FAST = ["--grace", "2s", "--probe-listen", "off"]
 

@@ -7,23 +7,7 @@ import socket
 import threading
 import unittest
 
-from harness import CHILD, GATEWAY, PATIENCE, TIME_FACTOR, ClawinitTest, wait_for
-
-
-def free_port(family=socket.AF_INET, host="127.0.0.1"):
-    with socket.socket(family, socket.SOCK_STREAM) as s:
-        s.bind((host, 0))
-        return s.getsockname()[1]
-
-
-def get(port, path, method="GET", host="127.0.0.1", timeout=10):
-    conn = http.client.HTTPConnection(host, port, timeout=timeout)
-    try:
-        conn.request(method, path)
-        resp = conn.getresponse()
-        return resp.status, resp.read().decode(), dict(resp.getheaders())
-    finally:
-        conn.close()
+from harness import CHILD, GATEWAY, PATIENCE, TIME_FACTOR, ClawinitTest, free_port, get, wait_for
 
 
 def raw(port, data, timeout=10):

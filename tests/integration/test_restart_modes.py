@@ -10,8 +10,7 @@ import tempfile
 import time
 import unittest
 
-from harness import CHILD, CLAWINIT, ClawinitTest, wait_for
-from test_probe import free_port, get
+from harness import CHILD, CLAWINIT, ClawinitTest, free_port, get, wait_for
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GATEWAY_PY = os.path.join(HERE, "..", "helpers", "restart_gateway.py")

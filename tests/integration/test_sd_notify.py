@@ -8,8 +8,7 @@ import socket
 import tempfile
 import time
 
-from harness import CHILD, ClawinitTest, wait_for
-from test_probe import free_port, get
+from harness import CHILD, ClawinitTest, free_port, get, wait_for
 
 
 class Listener:

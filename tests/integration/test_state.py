@@ -6,8 +6,7 @@ import signal
 import tempfile
 import unittest
 
-from harness import ClawinitTest, wait_for
-from test_probe import free_port, get
+from harness import ClawinitTest, free_port, get, wait_for
 
 
 class State(ClawinitTest):

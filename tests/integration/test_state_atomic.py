@@ -16,8 +16,7 @@ import tempfile
 import time
 import unittest
 
-from harness import CHILD, CLAWINIT, TIME_FACTOR, ClawinitTest, wait_for
-from test_probe import free_port, get
+from harness import CHILD, CLAWINIT, TIME_FACTOR, ClawinitTest, free_port, get, wait_for
 
 TORTURE = os.environ.get("TEST_STATE_TORTURE", "../../build/state_torture")
 PATIENCE = float(os.environ.get("TEST_PATIENCE", "30"))  # seconds; a deadline, not a target

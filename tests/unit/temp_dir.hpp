@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <system_error>
 
@@ -27,6 +28,12 @@ public:
     }
     const std::string& path() const { return m_path; }
     std::string operator/(const std::string& name) const { return m_path + "/" + name; }
+    // Writes `text` to the file `name` in the directory; returns its path.
+    std::string write(const std::string& name, const std::string& text) const {
+        const std::string path = *this / name;
+        std::ofstream(path) << text;
+        return path;
+    }
 
 private:
     std::string m_path;

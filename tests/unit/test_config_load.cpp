@@ -7,37 +7,13 @@
 #include <vector>
 
 #include "config/load.hpp"
+#include "temp_dir.hpp"
 
 using namespace clawinit;
 using namespace std::chrono_literals;
 using Args = std::vector<std::string>;
 
 namespace {
-
-class TempDir {
-public:
-    TempDir() {
-        std::string pattern =
-            (std::filesystem::temp_directory_path() / "clawinit-load-XXXXXX").string();
-        REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-        m_path = pattern;
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        std::filesystem::remove_all(m_path, ignored);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-
-    std::string write(const std::string& name, const std::string& text) const {
-        const std::string path = (m_path / name).string();
-        std::ofstream(path) << text;
-        return path;
-    }
-
-private:
-    std::filesystem::path m_path;
-};
 
 Config run(const Args& args, const Environment& env = {}) {
     const Invocation invocation = parse_invocation(args, env);

@@ -7,38 +7,12 @@
 #include <string>
 
 #include "config/yaml_file.hpp"
+#include "temp_dir.hpp"
 
 using namespace clawinit;
 using namespace std::chrono_literals;
 
 namespace {
-
-class TempDir {
-public:
-    TempDir() {
-        std::string pattern =
-            (std::filesystem::temp_directory_path() / "clawinit-yaml-XXXXXX").string();
-        REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-        m_path = pattern;
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        std::filesystem::remove_all(m_path, ignored);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-
-    std::string write(const std::string& name, const std::string& text) const {
-        const std::string path = (m_path / name).string();
-        std::ofstream(path) << text;
-        return path;
-    }
-
-    std::string path() const { return m_path.string(); }
-
-private:
-    std::filesystem::path m_path;
-};
 
 Config load(const std::string& path) {
     Config config;
