@@ -306,14 +306,16 @@ int status(const SubOptions& o, const Config& config) {
 
 int probe(const SubOptions& o, const Config& config) {
     if (o.words.size() != 1)
-        throw ConfigError("usage: clawinit probe live|ready|startup [--probe ADDR]");
+        throw ConfigError("usage: clawinit probe live|ready|startup|healthcheck [--probe ADDR]");
     const std::string& which = o.words.front();
-    const char* path = which == "live"      ? "/health"
-                       : which == "ready"   ? "/ready"
-                       : which == "startup" ? "/startup"
-                                            : nullptr;
+    const char* path = which == "live"          ? "/health"
+                       : which == "ready"       ? "/ready"
+                       : which == "startup"     ? "/startup"
+                       : which == "healthcheck" ? "/healthcheck"
+                                                : nullptr;
     if (!path)
-        throw ConfigError(fmt::format("probe: unknown probe '{}' (live, ready or startup)", which));
+        throw ConfigError(
+            fmt::format("probe: unknown probe '{}' (live, ready, startup or healthcheck)", which));
     const auto address = probe_of(o, config);
     if (!address) throw ConfigError("probe needs the probe server (--probe-listen is off)");
     const HttpResult result = http_get(*address, path, o.timeout.value_or(2s));

@@ -47,10 +47,16 @@ struct Config {
     CheckOption ready_check;                    // empty: ready = child running
     CheckOption live_check;
     int live_failures{3};
+    // Failed ready checks in a row before a ready child counts as not ready (a debounce: one
+    // slow answer does not pull the pod out of its Service).
+    int ready_failures{1};
     // Live checks fail while a child starts (nothing listens yet); they count only once the
     // child has been ready or passed one since its spawn, or this long after the spawn.
     Duration live_start_period{std::chrono::seconds(60)};
     Duration check_interval{std::chrono::seconds(2)};
+    // The ready check's period while the child is not ready or a restart is pending: how soon
+    // clawinit's /ready follows the gateway's own readiness.
+    Duration not_ready_interval{std::chrono::milliseconds(250)};
     Duration check_timeout{std::chrono::seconds(1)};
     std::string state_dir;
     std::string pid_file;

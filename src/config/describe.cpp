@@ -16,7 +16,7 @@ constexpr std::string_view k_usage =
     "       clawinit stop    [--wait] [--pid PID]        ask a running clawinit to stop (SIGTERM)\n"
     "       clawinit restart [--wait] [--pid PID]        ask it to restart the gateway\n"
     "       clawinit status  [--json] [--probe ADDR]     print the state of a running clawinit\n"
-    "       clawinit probe   live|ready|startup [--probe ADDR]   exit 0 if that probe passes\n"
+    "       clawinit probe   live|ready|startup|healthcheck [--probe ADDR]   exit 0 if it passes\n"
     "       clawinit check-config FILE                   validate FILE, print the effective "
     "config\n"
     "       clawinit --version | --help\n";

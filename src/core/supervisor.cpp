@@ -194,11 +194,14 @@ void Supervisor::on(const ChildExited& event, Time now, Actions& out) {
         return;
     }
     const auto& running = std::get<Running>(m_state);
-    const bool restart_requested = running.restart_deadline && now <= *running.restart_deadline;
-    if (restart_requested && is_restart_code(code)) {
+    if (answers_restart(running, event.wait_status, code, now)) {
         ++m_stats.restarts_signal;
         log(out, LogLevel::info, "restarting",
-            fmt::format("restarting: restart signal answered with exit code {}", code),
+            is_restart_code(code)
+                ? fmt::format("restarting: restart signal answered with exit code {}", code)
+                : fmt::format("restarting: the child died of {}, the restart signal it was "
+                              "sent (no handler for it yet): not a crash",
+                              signal_name(running.restart_sent)),
             {{LogKey::exit_code, code}});
         disarm(out);
         spawn(true, out);
@@ -214,6 +217,8 @@ void Supervisor::on(const TimerFired&, Time now, Actions& out) {
     if (auto* running = std::get_if<Running>(&m_state)) {
         if (running->restart_deadline) {
             running->restart_deadline.reset();
+            running->restart_sent = 0;
+            running->restart_unready = false;
             log(out, LogLevel::warn, "restart_expired",
                 fmt::format("restart request expired: child pid={} did not exit within {}",
                             running->child.pid,
@@ -281,23 +286,7 @@ void Supervisor::on(const CheckResult& event, Time now, Actions& out) {
         (current != Phase::running && current != Phase::draining && current != Phase::stopping))
         return;  // a result about a child that is gone
     if (event.check == CheckKindOf::ready) {
-        if (event.pass != checked->check_passing) {
-            std::vector<LogField> fields{{LogKey::pid, checked->pid}};
-            if (!event.pass) fields.emplace_back(LogKey::detail, event.detail);
-            log(out, event.pass ? LogLevel::info : LogLevel::warn,
-                event.pass ? "ready" : "not_ready",
-                event.pass
-                    ? fmt::format("child pid={} is ready", checked->pid)
-                    : fmt::format("child pid={} is not ready: {}", checked->pid, event.detail),
-                std::move(fields));
-        }
-        checked->check_passing = event.pass;
-        checked->not_ready_detail = event.pass ? "" : event.detail;
-        if (event.pass) checked->ready_since_spawn = true;
-        if (event.pass && !m_started) {
-            m_started = true;
-            out.emplace_back(SaveState{});
-        }
+        on_ready_result(*checked, event, now, out);
         return;
     }
     if (event.pass) {
@@ -318,6 +307,53 @@ void Supervisor::on(const CheckResult& event, Time now, Actions& out) {
             {{LogKey::pid, checked->pid},
              {LogKey::count, m_live_failures},
              {LogKey::detail, event.detail}});
+}
+
+void Supervisor::on_ready_result(Child& checked, const CheckResult& event, Time now, Actions& out) {
+    checked.ready_failures = event.pass ? 0 : checked.ready_failures + 1;
+    // Debounce: a ready child turns not ready only after --ready-failures failed checks in a
+    // row; a child not yet ready turns ready on its first pass.
+    const bool passing =
+        event.pass || (checked.check_passing && checked.ready_failures < m_config.ready_failures);
+    auto* running = std::get_if<Running>(&m_state);
+    const bool restart_pending = running && running->restart_deadline;
+    // A pending restart watches every failure, debounced or not: a gateway that restarts in
+    // place shows itself only as a spell of failed ready checks.
+    if (restart_pending && !event.pass) running->restart_unready = true;
+    if (passing != checked.check_passing) {
+        std::vector<LogField> fields{{LogKey::pid, checked.pid}};
+        if (!passing) fields.emplace_back(LogKey::detail, event.detail);
+        log(out, passing ? LogLevel::info : LogLevel::warn, passing ? "ready" : "not_ready",
+            passing ? fmt::format("child pid={} is ready", checked.pid)
+                    : fmt::format("child pid={} is not ready: {}", checked.pid, event.detail),
+            std::move(fields));
+    }
+    checked.check_passing = passing;
+    checked.not_ready_detail = passing ? "" : event.detail;
+    if (passing) checked.ready_since_spawn = true;
+    if (passing && !m_started) {
+        m_started = true;
+        out.emplace_back(SaveState{});
+    }
+    if (restart_pending && event.pass && running->restart_unready)
+        finish_restart_in_place(*running, now, out);
+}
+
+void Supervisor::finish_restart_in_place(Running& running, Time, Actions& out) {
+    // The gateway answered the request by restarting itself (OpenClaw without
+    // OPENCLAW_SUPERVISOR_MODE=external): the same process went not ready and is ready again.
+    // That is the restart: counted, /ready back, live checks count again.
+    running.restart_deadline.reset();
+    running.restart_sent = 0;
+    running.restart_unready = false;
+    ++m_stats.restarts_in_place;
+    disarm(out);
+    log(out, LogLevel::info, "restarted_in_place",
+        fmt::format("restarted in place: child pid={} went not ready after the restart request "
+                    "and is ready again",
+                    running.child.pid),
+        {{LogKey::pid, running.child.pid}});
+    out.emplace_back(SaveState{});
 }
 
 // ---- views of the state -------------------------------------------------------------------
@@ -438,6 +474,45 @@ std::optional<std::string> Supervisor::reason() const {
     return std::nullopt;
 }
 
+std::optional<std::string> Supervisor::unhealthy_reason(Time now) const {
+    // Faults first: they hold whatever the phase.
+    if (crash_budget_spent()) return std::string("crash budget spent");
+    if (m_live_failures >= m_config.live_failures)
+        return "hung: live check failing: " + m_live_detail;
+    switch (phase()) {
+        case Phase::starting:
+        case Phase::draining:
+        case Phase::stopping:
+            // A spawn in flight, or a stop asked for: the container is going away on purpose,
+            // and a drain must not be cut short by a health watcher.
+            return std::nullopt;
+        case Phase::finishing:
+        case Phase::exited:
+            if (stop()) return std::nullopt;
+            return std::string("child exited");
+        case Phase::backoff:
+            return std::string("child crashed, restart pending");
+        case Phase::running:
+            break;
+    }
+    const Running& running = std::get<Running>(m_state);
+    if (ready()) return std::nullopt;
+    // A requested restart, within its timeout: the answer to an operator, not a fault.
+    if (running.restart_deadline) return std::nullopt;
+    const Child& c = running.child;
+    if (!c.ready_since_spawn) {
+        if (m_consecutive_crashes >= 2)
+            return fmt::format("crash-looping: {} crashes in a row, not ready since",
+                               m_consecutive_crashes);
+        if (now - c.started_at >= m_config.live_start_period)
+            return fmt::format("not ready {} after its spawn (live-start-period)",
+                               format_duration(m_config.live_start_period));
+        return std::nullopt;  // starting, or the new child of a restart
+    }
+    return c.not_ready_detail.empty() ? std::string("ready check failing")
+                                      : "ready check failing: " + c.not_ready_detail;
+}
+
 std::optional<std::string> Supervisor::stop_reason() const {
     if (const Stop* s = stop()) return signal_name(s->signal);
     if (!std::holds_alternative<Exited>(m_state)) return std::nullopt;
@@ -543,6 +618,8 @@ void Supervisor::request_restart(int signo, Time now, Actions& out) {
          {LogKey::pid, running->child.pid},
          {LogKey::timeout_ms, m_config.effective_restart_timeout()}});
     forward(signo, now, out);
+    running->restart_sent = m_forwarding[signo].send;
+    running->restart_unready = false;
     running->restart_deadline = now + m_config.effective_restart_timeout();
     arm(*running->restart_deadline, out);
 }
@@ -734,6 +811,17 @@ void Supervisor::disarm(Actions& out) {
 }
 
 // ---- lookups ------------------------------------------------------------------------------
+
+bool Supervisor::answers_restart(const Running& running, int wait_status, int code,
+                                 Time now) const {
+    if (!running.restart_deadline || now > *running.restart_deadline) return false;
+    if (is_restart_code(code)) return true;
+    // Death by the signal we sent, or a shell's 128+N for it: the gateway got the request
+    // before it had a handler (Node in its first seconds), which is an answer, not a crash.
+    const int sent = running.restart_sent;
+    return sent != 0 && ((WIFSIGNALED(wait_status) && WTERMSIG(wait_status) == sent) ||
+                         (WIFEXITED(wait_status) && code == 128 + sent));
+}
 
 bool Supervisor::is_restart_code(int code) const {
     const auto& c = m_config.restart_exit_codes;

@@ -96,8 +96,11 @@ const char* phase_name(Phase phase);
 // Counters for /metrics and state.json; owned by the supervisor because it alone sees the
 // decisions behind them.
 struct Stats {
-    std::uint64_t restarts_signal{0};        // respawned after a restart signal + restart exit code
-    std::uint64_t restarts_crash{0};         // respawned by the on-crash policy
+    std::uint64_t restarts_signal{0};  // respawned after a restart signal + restart exit code
+    std::uint64_t restarts_crash{0};   // respawned by the on-crash policy
+    // a restart the child did itself, in place (same pid): asked for, then seen not ready and
+    // ready again by the ready check
+    std::uint64_t restarts_in_place{0};
     std::map<int, std::uint64_t> forwarded;  // signal number -> times forwarded
     std::map<int, std::uint64_t> exits;      // child exit code -> count
     std::optional<int> last_exit;
@@ -146,12 +149,19 @@ public:
     bool crash_budget_spent() const;
     const Stats& stats() const { return m_stats; }
     // Restarts of either kind, for /status and state.json.
-    std::uint64_t restarts() const { return m_stats.restarts_signal + m_stats.restarts_crash; }
+    std::uint64_t restarts() const {
+        return m_stats.restarts_signal + m_stats.restarts_crash + m_stats.restarts_in_place;
+    }
 
     // Probe views (SPEC.md "Probe server").
     bool ready() const;  // child runs, its ready check passes, no stop or restart under way
     bool live() const;   // live checks pass and the crash budget is not spent
     bool started() const { return m_started; }  // the child has been ready once
+    // For a container HEALTHCHECK: ready, or on its way there within its allowance (a start, a
+    // requested restart); false on a real fault (hung, crash-looping, budget spent, exiting).
+    // The reason is set whenever it is false.
+    bool healthy(Time now) const { return !unhealthy_reason(now); }
+    std::optional<std::string> unhealthy_reason(Time now) const;
     // The status and its reason, both from the state alone (one place for /status, /metrics
     // and `clawinit status`). reason() is set whenever /ready or /health fails, or a stop,
     // restart or backoff is under way; nullopt for a ready, live child.
@@ -169,6 +179,7 @@ private:
         bool check_passing{false};      // its ready check now (true without one)
         bool ready_since_spawn{false};  // its ready check has passed (or there is none)
         bool live_since_spawn{false};   // it has passed a live check
+        int ready_failures{0};          // failed ready checks in a row (--ready-failures)
         std::string not_ready_detail;
     };
     struct Stop {
@@ -183,6 +194,8 @@ private:
     struct Running {
         Child child;
         std::optional<Time> restart_deadline;  // a restart request is pending until then
+        int restart_sent{0};                   // the pending request's signal, as forwarded
+        bool restart_unready{false};           // the child went not ready since the request
     };
     struct Backoff {
         bool spawn_retry{false};
@@ -254,6 +267,11 @@ private:
     void disarm(Actions& out);
 
     bool is_restart_code(int code) const;
+    // The child's end answers the pending restart request: a restart exit code, or death by
+    // the restart signal clawinit forwarded (before the child's handler for it exists).
+    bool answers_restart(const Running& running, int wait_status, int code, Time now) const;
+    void on_ready_result(Child& checked, const CheckResult& event, Time now, Actions& out);
+    void finish_restart_in_place(Running& running, Time now, Actions& out);
 
     Config m_config;
     ForwardingTable m_forwarding;

@@ -12,7 +12,7 @@
 namespace clawinit {
 namespace {
 
-enum class Probe { live, ready, startup, status, metrics };
+enum class Probe { live, ready, startup, healthcheck, status, metrics };
 
 struct Route {
     std::string_view path;
@@ -22,7 +22,7 @@ struct Route {
 // Exact matches only: "/ready/" and "/READY" are 404, and percent-encoded spellings are not
 // decoded. A probe is configured once by an operator; a strict table means a typo shows up
 // as a 404 at deploy time instead of being answered by a guess.
-constexpr std::array<Route, 9> k_routes{{
+constexpr std::array<Route, 10> k_routes{{
     {"/health", Probe::live},
     {"/healthz", Probe::live},
     {"/livez", Probe::live},
@@ -30,6 +30,7 @@ constexpr std::array<Route, 9> k_routes{{
     {"/readyz", Probe::ready},
     {"/startup", Probe::startup},
     {"/startupz", Probe::startup},
+    {"/healthcheck", Probe::healthcheck},
     {"/status", Probe::status},
     {"/metrics", Probe::metrics},
 }};
@@ -154,6 +155,11 @@ ProbeAnswer answer_startup(const ProbeSnapshot& s) {
     return json_answer(503, R"({"started":false})");
 }
 
+ProbeAnswer answer_healthcheck(const ProbeSnapshot& s) {
+    if (!s.unhealthy_reason) return json_answer(200, R"({"healthy":true})");
+    return json_answer(503, R"({"healthy":false,"reason":)" + quoted(*s.unhealthy_reason) + "}");
+}
+
 // Key order is fixed (status, uptime, child, reason) so the seed article's
 // {"status":"running","uptime":12345} stays a prefix of what clients see.
 ProbeAnswer answer_status(const ProbeSnapshot& s) {
@@ -184,6 +190,8 @@ ProbeAnswer answer_known(Probe probe, const ProbeSnapshot& s) {
             return answer_ready(s);
         case Probe::startup:
             return answer_startup(s);
+        case Probe::healthcheck:
+            return answer_healthcheck(s);
         case Probe::status:
             return answer_status(s);
         case Probe::metrics:

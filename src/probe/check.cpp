@@ -27,14 +27,14 @@ struct Check::Round {
 };
 
 Check::Check(asio::io_context& io, CheckTarget target, Duration interval, Duration timeout,
-             Report report, ExecHooks hooks, Cadence cadence)
+             Report report, ExecHooks hooks, Cadence cadence, Duration not_ready_interval)
     : m_io(io),
       m_target(std::move(target)),
       m_timeout(timeout),
       m_report(std::move(report)),
       m_hooks(std::move(hooks)),
       m_tick(io),
-      m_pace(cadence, interval) {}
+      m_pace(cadence, interval, not_ready_interval) {}
 
 Check::~Check() {
     stop();
@@ -49,6 +49,7 @@ void Check::start() {
 
 void Check::stop() {
     m_running = false;
+    m_waiting = false;
     m_tick.cancel();
     if (!m_round) return;
     auto round = std::exchange(m_round, nullptr);
@@ -58,10 +59,20 @@ void Check::stop() {
     if (round->pid > 0) m_hooks.kill(round->pid);
 }
 
+void Check::hurry(bool on) {
+    // Only a wait between chained rounds is cut: a round in flight re-arms from finish().
+    if (m_pace.set_hurry(on) && m_running && m_waiting &&
+        m_tick.expiry() > std::chrono::steady_clock::now() + m_pace.wait())
+        arm_tick(m_pace.wait());
+}
+
 void Check::arm_tick(Duration delay) {
-    m_tick.expires_after(delay);
+    m_waiting = m_pace.chained();
+    m_tick.expires_after(delay);  // cancels a wait already armed
     m_tick.async_wait([this](const boost::system::error_code& ec) {
-        if (!ec) begin_round();
+        if (ec) return;
+        m_waiting = false;
+        begin_round();
     });
 }
 
@@ -69,8 +80,8 @@ void Check::begin_round() {
     if (!m_running) return;
     m_round = std::make_shared<Round>(m_io);
     auto round = m_round;
-    // Fast rounds are chained from finish(), so they never overlap (a round may take up to
-    // the timeout, longer than the fast delay); steady rounds keep the interval from start
+    // Ready rounds are chained from finish(), so they never overlap (a round may take up to
+    // the timeout, longer than the short wait); steady rounds keep the interval from start
     // to start. A round still in flight when the next begins was already reported as timed out.
     if (!m_pace.chained()) arm_tick(m_pace.interval());
     round->deadline.expires_after(m_timeout);

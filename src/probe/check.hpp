@@ -27,12 +27,17 @@ public:
     };
 
     // `target` is as the config parsed it: nothing here can fail on it.
+    // not_ready_interval: the follow_readiness cadence's short wait (check_pace.hpp).
     Check(boost::asio::io_context& io, CheckTarget target, Duration interval, Duration timeout,
-          Report report, ExecHooks hooks, Cadence cadence = Cadence::steady);
+          Report report, ExecHooks hooks, Cadence cadence = Cadence::steady,
+          Duration not_ready_interval = Duration::max());
     ~Check();
 
     void start();  // first round now, then as the cadence says
     void stop();   // abandon the round in flight; no more reports
+    // The supervisor watches for a change (a pending restart): short waits between rounds,
+    // and a long wait already under way is cut short.
+    void hurry(bool on);
     // true when `pid` was this check's process (its result has then been reported).
     bool on_process_exit(int pid, int wait_status);
 
@@ -56,7 +61,8 @@ private:
     boost::asio::steady_timer m_tick;
     std::shared_ptr<Round> m_round;
     bool m_running{false};
-    CheckPace m_pace;  // when the next round starts (check_pace.hpp)
+    bool m_waiting{false};  // the tick is armed and no round is in flight
+    CheckPace m_pace;       // when the next round starts (check_pace.hpp)
 };
 
 }  // namespace clawinit

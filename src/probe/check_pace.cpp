@@ -3,26 +3,26 @@
 #include <algorithm>
 
 namespace clawinit {
-namespace {
-constexpr Duration k_first_fast_delay = std::chrono::milliseconds(100);
-}  // namespace
 
-CheckPace::CheckPace(Cadence cadence, Duration interval)
-    : m_cadence(cadence), m_interval(interval) {}
+CheckPace::CheckPace(Cadence cadence, Duration interval, Duration not_ready_interval)
+    : m_cadence(cadence),
+      m_interval(interval),
+      // Never slower than the interval: a short interval is the operator's choice too.
+      m_fast(std::min(not_ready_interval, interval)) {}
 
 void CheckPace::restart() {
-    m_fast = m_cadence == Cadence::fast_until_pass;
-    m_fast_delay = std::min<Duration>(k_first_fast_delay, m_interval);
+    m_passing = false;
 }
 
 Duration CheckPace::after_round(bool pass) {
-    if (pass) {
-        m_fast = false;
-        return m_interval;
-    }
-    const Duration wait = m_fast_delay;
-    m_fast_delay = std::min<Duration>(m_fast_delay * 2, m_interval);
-    return wait;
+    m_passing = pass;
+    return wait();
+}
+
+bool CheckPace::set_hurry(bool hurry) {
+    const bool began = hurry && !m_hurry;
+    m_hurry = hurry;
+    return began && chained();
 }
 
 }  // namespace clawinit

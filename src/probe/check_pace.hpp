@@ -6,29 +6,35 @@
 
 namespace clawinit {
 
-// steady: a round every interval, start to start (the live check). fast_until_pass (the ready
-// check): after start(), the next round 100 ms after a failed one, doubling up to the interval,
-// until the first pass, then steady; so a freshly spawned child is seen ready within about
-// 100 ms of being ready early on, not one interval later.
-enum class Cadence { steady, fast_until_pass };
+// steady: a round every interval, start to start (the live check). follow_readiness (the ready
+// check): each round is chained from the end of the last one; the wait is the short
+// not-ready interval after a failed round or while the supervisor is watching for a change
+// (hurry: a restart request is pending), the interval otherwise. So clawinit's /ready follows
+// the gateway's own readiness within about one short interval, whenever it changes.
+enum class Cadence { steady, follow_readiness };
 
 class CheckPace {
 public:
-    CheckPace(Cadence cadence, Duration interval);
+    CheckPace(Cadence cadence, Duration interval, Duration not_ready_interval);
 
-    void restart();  // start(): a fresh child, so fast rounds again (for fast_until_pass)
-    // true while rounds are chained from each result (fast phase); false: ticked every interval.
-    bool chained() const { return m_fast; }
+    void restart();  // start(): a fresh child, not known to be ready: short waits first
+    // true while rounds are chained from each result; false: ticked every interval.
+    bool chained() const { return m_cadence == Cadence::follow_readiness; }
     Duration interval() const { return m_interval; }
-    // A round of the fast phase ended: the wait before the next one (the interval once a round
-    // has passed, which also ends the fast phase).
+    // A chained round ended: the wait before the next one.
     Duration after_round(bool pass);
+    // The supervisor watches for a change (a pending restart) or stops watching. Returns true
+    // when a wait already under way should be cut down to wait(): the hurry just began.
+    bool set_hurry(bool hurry);
+    // The wait a chained round would get now, from the last result and the hurry.
+    Duration wait() const { return m_passing && !m_hurry ? m_interval : m_fast; }
 
 private:
     Cadence m_cadence;
     Duration m_interval;
-    bool m_fast{false};
-    Duration m_fast_delay{0};  // the wait after the next failed fast round
+    Duration m_fast;
+    bool m_passing{false};  // the last round passed
+    bool m_hurry{false};
 };
 
 }  // namespace clawinit

@@ -47,9 +47,11 @@ void add_restarts(std::string& out, const ProbeSnapshot& s) {
     constexpr std::string_view k_name = "clawinit_restarts_total";
     add_family_header(
         out, k_name, MetricType::counter,
-        "Child restarts, by reason (signal: asked to restart; crash: unexpected exit).");
-    // Both label values are always present so rate() works from the first restart on.
+        "Child restarts, by reason (signal: asked to restart, new process; in_place: asked to "
+        "restart, the same process restarted itself; crash: unexpected exit).");
+    // Every label value is always present so rate() works from the first restart on.
     add_labelled_sample(out, k_name, "reason", "signal", count(s.restarts_signal));
+    add_labelled_sample(out, k_name, "reason", "in_place", count(s.restarts_in_place));
     add_labelled_sample(out, k_name, "reason", "crash", count(s.restarts_crash));
 }
 

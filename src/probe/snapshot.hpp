@@ -16,9 +16,11 @@ namespace clawinit {
 struct ProbeSnapshot {
     Status status{Status::starting};    // Supervisor::status()
     std::optional<std::string> reason;  // Supervisor::reason(): the only source of reasons
-    bool live{true};           // /health: false when live checks fail or the crash budget is spent
-    bool ready{false};         // /ready: child runs, its ready check passes, no stop under way
-    bool started{false};       // /startup: the child has been ready once
+    bool live{true};      // /health: false when live checks fail or the crash budget is spent
+    bool ready{false};    // /ready: child runs, its ready check passes, no stop under way
+    bool started{false};  // /startup: the child has been ready once
+    // /healthcheck (Docker HEALTHCHECK): Supervisor::unhealthy_reason(), nullopt = healthy
+    std::optional<std::string> unhealthy_reason;
     double uptime_seconds{0};  // since clawinit started
     int child_pid{0};          // 0: no child right now
     std::uint64_t restarts{0};
@@ -33,6 +35,7 @@ struct ProbeSnapshot {
     // /metrics
     std::uint64_t restarts_signal{0};
     std::uint64_t restarts_crash{0};
+    std::uint64_t restarts_in_place{0};
     std::map<int, std::uint64_t> forwarded;                       // signal number -> count
     std::map<int, std::uint64_t> exits;                           // exit code -> count
     std::map<std::pair<int, DropReason>, std::uint64_t> dropped;  // (signal, why) -> count

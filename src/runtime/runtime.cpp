@@ -263,6 +263,7 @@ void Runtime::reap() {
 }
 
 void Runtime::follow_child() {
+    if (m_ready_check) m_ready_check->hurry(m_supervisor.restart_pending());
     const int pid = m_supervisor.checked_pid();
     if (pid == m_checked_pid) return;
     m_checked_pid = pid;
@@ -284,7 +285,8 @@ std::unique_ptr<Check> Runtime::make_check(const CheckTarget& target, CheckKindO
     };
     return std::make_unique<Check>(
         m_io, target, m_config.check_interval, m_config.check_timeout, std::move(report),
-        std::move(hooks), kind == CheckKindOf::ready ? Cadence::fast_until_pass : Cadence::steady);
+        std::move(hooks), kind == CheckKindOf::ready ? Cadence::follow_readiness : Cadence::steady,
+        m_config.not_ready_interval);
 }
 
 int Runtime::spawn_check_process(const std::vector<std::string>& argv) {
@@ -331,6 +333,7 @@ void Runtime::save_now() {
     const std::time_t now = std::time(nullptr);
     m_state.restarts["signal"] = m_boot_base.restarts["signal"] + stats.restarts_signal;
     m_state.restarts["crash"] = m_boot_base.restarts["crash"] + stats.restarts_crash;
+    m_state.restarts["in_place"] = m_boot_base.restarts["in_place"] + stats.restarts_in_place;
     if (m_supervisor.restarts() != m_restarts_seen) {
         m_restarts_seen = m_supervisor.restarts();
         m_state.last_restart_at = now;
@@ -377,12 +380,14 @@ ProbeSnapshot Runtime::snapshot() const {
     s.live = sup.live();
     s.ready = sup.ready();
     s.started = sup.started();
+    s.unhealthy_reason = sup.unhealthy_reason(Clock::now());
     s.uptime_seconds = std::chrono::duration<double>(Clock::now() - m_started_at).count();
     s.child_pid = sup.child_pid();
     s.restarts = sup.restarts();
     s.last_exit = stats.last_exit;
     s.restarts_signal = stats.restarts_signal;
     s.restarts_crash = stats.restarts_crash;
+    s.restarts_in_place = stats.restarts_in_place;
     s.forwarded = stats.forwarded;
     s.exits = stats.exits;
     s.dropped = stats.dropped;

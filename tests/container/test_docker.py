@@ -58,7 +58,7 @@ class TestDockerRunning(DockerCase):
 
     def test_3_healthcheck_turns_healthy_on_dockers_schedule(self):
         self.assertEqual(ct.inspect(self.name, "{{.Config.Healthcheck.Test}}"),
-                         "[CMD /clawinit probe ready]")
+                         "[CMD /clawinit probe healthcheck]")
         # --interval=10s in the image: dockerd's first run comes about 10 s after the start.
         ct.wait_for(lambda: ct.inspect(self.name, "{{.State.Health.Status}}") == "healthy", 60,
                     "docker to mark the container healthy")

@@ -172,7 +172,7 @@ class TestRunningContainer(ContainerCase):
     def test_3_healthcheck_turns_healthy(self):
         # No systemd here, so Podman runs the HEALTHCHECK only when asked.
         self.assertEqual(inspect(self.name, "{{.Config.Healthcheck.Test}}"),
-                         "[CMD /clawinit probe ready]")
+                         "[CMD /clawinit probe healthcheck]")
         p = podman("healthcheck", "run", self.name, check=False)
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
         self.assertEqual(inspect(self.name, "{{.State.Health.Status}}"), "healthy")

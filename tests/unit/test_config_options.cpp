@@ -48,6 +48,8 @@ TEST_CASE("the table has exactly the options of the spec") {
                                               "state-dir",
                                               "pid-file",
                                               "user",
+                                              "ready-failures",
+                                              "not-ready-interval",
                                               "env",
                                               "remap-exit",
                                               "pdeath-signal",

@@ -96,6 +96,7 @@ ProbeSnapshot populated() {
     s.restarts = 5;
     s.restarts_signal = 3;
     s.restarts_crash = 2;
+    s.restarts_in_place = 4;
     s.forwarded = {{SIGTERM, 4}, {SIGUSR1, 1}, {SIGRTMIN + 2, 6}};
     s.exits = {{0, 1}, {1, 2}, {137, 9}};
     s.zombies_reaped = 17;
@@ -144,6 +145,7 @@ TEST_CASE("probe metrics: values of a populated snapshot") {
     const std::map<std::string, std::string> expected{
         {R"(clawinit_restarts_total{reason="signal"})", "3"},
         {R"(clawinit_restarts_total{reason="crash"})", "2"},
+        {R"(clawinit_restarts_total{reason="in_place"})", "4"},
         {R"(clawinit_signals_forwarded_total{signal="SIGTERM"})", "4"},
         {R"(clawinit_signals_forwarded_total{signal="SIGUSR1"})", "1"},
         {R"(clawinit_signals_forwarded_total{signal="SIGRTMIN+2"})", "6"},
@@ -179,6 +181,7 @@ TEST_CASE("probe metrics: a fresh snapshot") {
     const std::map<std::string, std::string> expected{
         {R"(clawinit_restarts_total{reason="signal"})", "0"},
         {R"(clawinit_restarts_total{reason="crash"})", "0"},
+        {R"(clawinit_restarts_total{reason="in_place"})", "0"},
         {"clawinit_zombies_reaped_total", "0"},
         {"clawinit_log_lines_dropped_total", "0"},
         {"clawinit_last_stop_duration_seconds", "NaN"},
