@@ -7,13 +7,16 @@
 #    the build context holds only what the repository holds, as in a fresh clone.
 # 2. debian:bookworm-slim made once (debootstrap, tests/container/build-base.sh with BASE_TAR)
 #    and imported into both engines; a stand-in for node:24-bookworm-slim built on it
-#    (tests/container/node-standin.Dockerfile).
+#    (tests/container/node-standin.sh: the real node 24 and npm).
 # 3. Podman: the README's `podman build ... -f docker/Dockerfile -t clawinit-gateway .`, the
 #    build of docker/Dockerfile.add-to-existing from its header, then documented.py (the
 #    README's run / exec / kill / stop lines with `podman`, and `-it` through a pty).
 # 4. A private Docker engine: the README's `docker build -f docker/Dockerfile -t
 #    clawinit-gateway .`, add-to-existing, then documented.py (the same lines, the Compose
 #    blocks of the README and examples/compose/README.md with docker-compose v1, `-it`).
+# With both engines, documented.py's OpenClaw class runs the real openclaw@2026.9.6 gateway
+# (installed by add-to-existing's own `npm install -g` line) as examples/openclaw/README.md
+# says: ~2.5 min per engine on 2 busy cores, plus ~1.5 min per add-to-existing build.
 # Prints how long each build took. Exit 0 when everything passed.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -27,7 +30,8 @@ work=$(mktemp -d /tmp/clawinit-doc.XXXXXX)
 dockerd_pid=""
 cleanup() {
   set +e
-  podman rm -f gw >/dev/null 2>&1; podman volume rm -f gw-data >/dev/null 2>&1
+  podman rm -f gw openclaw >/dev/null 2>&1
+  podman volume rm -f gw-data openclaw-home clawinit-state >/dev/null 2>&1
   podman rmi -f localhost/clawinit-gateway:latest localhost/openclaw-clawinit:2026.9 >/dev/null 2>&1
   [ -z "${standin:-}" ] || podman rmi -f docker.io/library/node:24-bookworm-slim >/dev/null 2>&1
   if [ -n "$dockerd_pid" ]; then
@@ -64,11 +68,12 @@ if [ ! -s "$BASE_TAR" ]; then
   podman export -o "$BASE_TAR" "$cid" && podman rm "$cid" >/dev/null
 fi
 say "podman: base image ready in $(since "$t")"
-# The stand-in only where no real node image is; removed again at the end.
+# The stand-in only where no real node image is; removed again at the end. It carries the real
+# node 24 and npm (fetched once into /var/cache/clawinit-ct, tests/container/node-standin.sh),
+# so add-to-existing's `npm install -g openclaw@...` installs the real gateway from the registry.
 standin=""
 if ! podman image exists docker.io/library/node:24-bookworm-slim; then
-  podman build -q -t docker.io/library/node:24-bookworm-slim -f tests/container/node-standin.Dockerfile \
-    tests/container >/dev/null
+  ENGINE=podman bash tests/container/node-standin.sh
   standin=1
 fi
 (
@@ -100,8 +105,7 @@ export DOCKER_HOST=unix://$dwork/docker.sock
 for _ in $(seq 100); do /usr/bin/docker version >/dev/null 2>&1 && break; sleep 0.2; done
 t=$(date +%s)
 ENGINE=docker bash tests/container/build-base.sh
-/usr/bin/docker build -q -t node:24-bookworm-slim -f tests/container/node-standin.Dockerfile \
-  tests/container >/dev/null
+ENGINE=docker bash tests/container/node-standin.sh
 say "docker: base images ready in $(since "$t")"
 (
   cd "$src"
