@@ -7,8 +7,10 @@
 #   clawinit-VERSION-linux-ARCH            static, stripped, MinSizeRel (the shipped build)
 #   clawinit_VERSION_ARCH.deb              /usr/bin/clawinit, man page (from --help), README
 #                                          and example configs in /usr/share/doc/clawinit/
-#   clawinit-VERSION-linux-ARCH.oci.tar    the FROM-scratch image (clawinit + example gateway),
-#                                          when Podman is installed (skipped, and said, if not)
+#   clawinit-VERSION-linux-ARCH.docker.tar the FROM-scratch image (clawinit + example gateway)
+#                                          as a docker-archive (`podman load`, `docker load`),
+#                                          when Podman is installed (skipped, and said, if not);
+#                                          checked by tests/release/image_archives.sh
 #   SHA256SUMS
 # arm64 is cross-built with Debian's g++-aarch64-linux-gnu (cmake/toolchain-aarch64.cmake), and
 # tested by tests/qemu/run.sh, not here. Build trees: build-release-amd64, build-release-arm64.
@@ -93,22 +95,27 @@ for arch in amd64 arm64; do
 done
 
 # The FROM-scratch image per architecture: FROM scratch + ADD of the static binaries runs no
-# command inside the image, so `--platform linux/arm64` needs no emulation.
+# command inside the image, so `--platform linux/arm64` needs no emulation. Saved as a
+# docker-archive, not an OCI archive: the OCI image config has no healthcheck, so
+# `podman save --format oci-archive` drops the HEALTHCHECK and a loaded image has none.
 if command -v podman >/dev/null; then
   for arch in amd64 arm64; do
-    say "clawinit-$version-linux-$arch.oci.tar"
+    say "clawinit-$version-linux-$arch.docker.tar"
     ctx=$stage/ctx-$arch
     bash docker/stage-rootfs.sh "$ctx" "dist/clawinit-$version-linux-$arch" "$stage/example-gateway-$arch"
     tag=localhost/clawinit:$version-$arch
+    rm -f "dist/clawinit-$version-linux-$arch.docker.tar"  # podman cannot save over an archive
     if ! { podman build -q --platform "linux/$arch" --format docker -f docker/Dockerfile.scratch-from-host \
              -t "$tag" "$ctx" >/dev/null &&
-           podman save -q --format oci-archive -o "dist/clawinit-$version-linux-$arch.oci.tar" "$tag"; }; then
-      say "podman could not build the $arch image: no OCI archive for it (the binaries and .debs are made)"
-      rm -f "dist/clawinit-$version-linux-$arch.oci.tar"
+           podman save -q --format docker-archive -o "dist/clawinit-$version-linux-$arch.docker.tar" "$tag"; }; then
+      say "podman could not build the $arch image: no image archive for it (the binaries and .debs are made)"
+      rm -f "dist/clawinit-$version-linux-$arch.docker.tar"
     fi
   done
+  # Loaded back into a scratch store: the HEALTHCHECK, entrypoint and stop signal survived.
+  bash tests/release/image_archives.sh dist
 else
-  say "podman is not installed: no OCI archives (apt-get install podman to make them)"
+  say "podman is not installed: no image archives (apt-get install podman to make them)"
 fi
 
 (cd dist && sha256sum clawinit-"$version"-linux-* clawinit_"$version"_*.deb > SHA256SUMS)

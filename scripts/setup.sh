@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what clawinit needs to build and test on Debian bookworm (only what is missing), then
-# builds it into build/. Safe to run again; the README's two commands start with it.
+# builds it into build/ (everything, or only the targets named: `setup.sh clawinit`). Safe to run
+# again; the README's two commands start with it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,4 +19,4 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release ${CLAWINIT_CMAKE_ARGS:-} >/dev/null
-cmake --build build -j"$(nproc)"
+cmake --build build -j"$(nproc)" ${1:+--target "$@"}

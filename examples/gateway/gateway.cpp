@@ -449,8 +449,15 @@ int main(int argc, char** argv) {
                 return 1;
             }
             listener = fd;
+            // Under clawinit, name its pid too: restarts and stops are asked of the supervisor
+            // (a signal sent to this pid directly is not a restart request, and exit 1
+            // without one is a crash).
+            const char* supervisor = std::getenv("CLAWINIT_PARENT");
             log_line("listening on " + where + " (pid " + std::to_string(getpid()) + ", restarts " +
-                     std::to_string(restarts) + ")");
+                     std::to_string(restarts) + ")" +
+                     (supervisor ? std::string("; restart or stop me through clawinit, pid ") +
+                                       supervisor + ": kill -USR1 / kill -TERM " + supervisor
+                                 : std::string()));
         }
         if (stop_at && Clock::now() >= *stop_at && connections.empty()) {
             log_line("stopped");
@@ -499,7 +506,8 @@ int main(int argc, char** argv) {
         }
         if (lifecycle == SIGUSR1) {
             log_line("SIGUSR1: saving state (restarts " + std::to_string(restarts + 1) +
-                     ") and exiting 1 so the supervisor restarts me");
+                     ") and exiting 1, the restart code: a supervisor that asked for this "
+                     "restarts me, one that did not sees a crash");
             save_state(options.state_dir, restarts + 1);
             if (listener >= 0) close(listener);
             return 1;

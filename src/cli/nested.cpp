@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/child_env.hpp"
 #include "core/exit_code.hpp"
 #include "log/logger.hpp"
 #include "sys/spawn.hpp"
@@ -67,7 +68,8 @@ int exec_in_place(const Config& config) {
             return exec_failure_exit_code(outcome.error);
         }
     }
-    const std::vector<std::string> env = child_environment(environ, config.env);
+    // As the outer clawinit would: the user switch's HOME, USER, LOGNAME, SHELL, then `env`.
+    const std::vector<std::string> env = child_environment(environ, environment_changes(config));
     int error = 0;
     const std::string executable = resolve_executable(name, env, error);
     if (!error) {

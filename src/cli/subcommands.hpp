@@ -1,5 +1,5 @@
-// `clawinit stop|restart|status|probe|check-config`: the operator's side (SPEC.md "Command
-// line"). Exit codes a deploy script can trust:
+// `clawinit stop|restart|status|probe|check-config`: the operator's side (README "Usage",
+// "Operating it"). Exit codes a deploy script can trust:
 //   0 done as asked; 1 it happened but badly (SIGKILL was needed, the restart failed, the
 //   probe fails); 2 usage or config error; 3 timed out; 4 no clawinit to talk to.
 #pragma once

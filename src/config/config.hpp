@@ -1,4 +1,4 @@
-// The effective configuration of one clawinit run: every option of SPEC.md "Command line",
+// The effective configuration of one clawinit run: every option of README "Options",
 // already parsed into the values the run uses (durations, signal numbers, endpoints, check
 // targets), so nothing downstream parses option text again. Built by config/load.cpp from flags,
 // CLAWINIT_* env, the YAML file and defaults (in that precedence); read-only afterwards.

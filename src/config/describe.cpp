@@ -2,8 +2,10 @@
 // so --help, the YAML keys and check-config's output cannot drift from the parser.
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <sstream>
 
+#include "config/child_env.hpp"
 #include "config/load.hpp"
 #include "config/options.hpp"
 #include "config/warnings.hpp"
@@ -26,7 +28,11 @@ constexpr std::string_view k_sources =
     "CLAWINIT_RESTART_SIGNAL) and a key of the YAML config file (restart-signal: SIGUSR2).\n"
     "Precedence: flag > env > file > default. A repeatable option given by a source replaces\n"
     "what lower sources gave; repeated flags accumulate, an env value is a comma-separated list,\n"
-    "a YAML value may be a list. The file's `command` key (a list) is the default COMMAND.\n";
+    "a YAML value may be a list. The file's `command` key (a list) is the default COMMAND.\n"
+    "--env merges by name instead: a higher source's K=V replaces only K, other names are kept,\n"
+    "and K alone removes K from the child's environment (an inherited K too). --user also sets\n"
+    "the child's HOME, USER, LOGNAME and SHELL from /etc/passwd (HOME=/ for a uid without an\n"
+    "entry), unless --env names them.\n";
 
 constexpr std::string_view k_formats =
     "Durations: 250ms, 8s, 2m, 1h, bare seconds (5), decimals (1.5s).\n"
@@ -103,6 +109,44 @@ std::string yaml_list(const std::vector<std::string>& values) {
     });
 }
 
+// A value on a comment line must not end the comment: the output loads back as a config.
+std::string on_one_line(std::string_view text) {
+    std::string out;
+    for (const char c : text) {
+        if (c == '\n') {
+            out += "\\n";
+        } else if (c == '\r') {
+            out += "\\r";
+        } else {
+            out += static_cast<unsigned char>(c) < 0x20 ? '?' : c;
+        }
+    }
+    return out;
+}
+
+// What the child's environment gets: the user switch's variables and `env`, merged, each with
+// where it came from. The merge and the user's HOME are easy to get wrong by eye.
+std::string environment_comment(const Config& config) {
+    const std::vector<std::string> changes = environment_changes(config);
+    if (changes.empty()) {
+        return "# the child's environment: clawinit's own, unchanged\n";
+    }
+    std::string user = "user " + config.user;
+    if (config.user_ids && config.user_ids->name.empty()) {
+        user += ": no passwd entry";
+    }
+    std::string out = "# the child's environment: clawinit's own, with these changes:\n";
+    for (const std::string& entry : changes) {
+        const std::string_view name = env_entry_name(entry);
+        const bool from_env = std::ranges::any_of(
+            config.env, [&](const std::string& e) { return env_entry_name(e) == name; });
+        const std::string change =
+            env_entry_removes(entry) ? std::string(name) + " removed" : on_one_line(entry);
+        out += "#   " + change + "  (" + (from_env ? std::string("env") : user) + ")\n";
+    }
+    return out;
+}
+
 }  // namespace
 
 std::string help_text() {
@@ -137,6 +181,9 @@ std::string to_yaml(const Config& config) {
         const std::vector<std::string> values = option.get(config);
         if (option.repeat == Repeat::many) {
             out += key + ": " + yaml_list(values) + "\n";
+            if (option.name == "env") {
+                out += environment_comment(config);
+            }
         } else if (values.empty()) {
             out += "# " + key + ": (" + default_text(option) + ")\n";
         } else {

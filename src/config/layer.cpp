@@ -12,7 +12,7 @@ void SourceLayer::assign_empty(const OptionSpec& option) {
 }
 
 void SourceLayer::replace_once(const OptionSpec& option) {
-    if (option.repeat == Repeat::many && m_replaced.insert(&option).second) {
+    if (option.repeat == Repeat::many && option.clear && m_replaced.insert(&option).second) {
         option.clear(m_config);
     }
 }

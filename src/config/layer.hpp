@@ -1,7 +1,8 @@
 // One source of configuration (the file, the environment, or the flags) applied onto a Config.
 // Sources are applied from lowest to highest precedence, so a later one overrides a scalar by
 // plain assignment. A repeatable option is different: the first value a source gives replaces
-// the whole list from lower sources, and further values from the same source accumulate.
+// the whole list from lower sources, and further values from the same source accumulate. An
+// option without a `clear` (env) is never emptied: each value merges into the list as it is.
 #pragma once
 
 #include <set>

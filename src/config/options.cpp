@@ -5,6 +5,7 @@
 #include <iterator>
 #include <map>
 
+#include "config/child_env.hpp"
 #include "config/duration.hpp"
 #include "config/signal_names.hpp"
 #include "config/values.hpp"
@@ -62,12 +63,10 @@ Values mapping_texts(const std::map<int, int>& map, std::string (*name)(int)) {
     return texts;
 }
 
+// By name: a later entry for a name replaces the earlier one in its place, whichever source
+// either came from (config/child_env.hpp); a bare NAME removes NAME from the child's environment.
 void set_env(Config& config, std::string_view text) {
-    const auto equals = text.find('=');
-    if (equals == std::string_view::npos || equals == 0) {
-        throw ValueError("bad variable '" + std::string(text) + "' (use KEY=VALUE)");
-    }
-    config.env.emplace_back(text);
+    merge_env_entry(config.env, text);
 }
 
 void set_user(Config& config, std::string_view text) {
@@ -212,9 +211,6 @@ void clear_restart_exit_codes(Config& c) {
 void clear_rewrite(Config& c) {
     c.rewrite.clear();
 }
-void clear_env(Config& c) {
-    c.env.clear();
-}
 void clear_remap_exit(Config& c) {
     c.remap_exit.clear();
 }
@@ -231,7 +227,9 @@ constexpr std::array k_options{
                .set = set_text<&Config::config_file>, .get = get_text<&Config::config_file>},
     OptionSpec{.name = "grace", .placeholder = "D",
                .help = "after forwarding the stop signal, wait D, then SIGKILL everything left",
-               .set = set_duration<&Config::grace>, .get = get_duration<&Config::grace>},
+               // 0 would SIGKILL at once and, as the restart timeout's default, expire every
+               // restart request before the child could answer it.
+               .set = set_positive_duration<&Config::grace>, .get = get_duration<&Config::grace>},
     OptionSpec{.name = "drain-delay", .placeholder = "D",
                .help = "on SIGTERM, report not-ready at once and wait D before forwarding it",
                .set = set_duration<&Config::drain_delay>,
@@ -321,9 +319,9 @@ constexpr std::array k_options{
                .help = "run the child as this user (names or numeric ids)",
                .default_note = "unchanged",
                .set = set_user, .get = get_text<&Config::user>},
-    OptionSpec{.name = "env", .repeat = Repeat::many, .placeholder = "K=V",
-               .help = "an extra environment variable for the child",
-               .set = set_env, .clear = clear_env, .get = get_env},
+    OptionSpec{.name = "env", .repeat = Repeat::many, .placeholder = "K=V|K",
+               .help = "set K for the child (K alone: remove K); merged by name across sources",
+               .set = set_env, .get = get_env},
     OptionSpec{.name = "remap-exit", .repeat = Repeat::many, .placeholder = "SRC:DST",
                .help = "map clawinit's final exit code SRC to DST, e.g. 143:0",
                .set = set_remap_exit, .clear = clear_remap_exit, .get = get_remap_exit},

@@ -24,7 +24,8 @@ struct OptionSpec {
     std::string_view default_note{};
     // Parses one value into the config; throws ValueError. Repeat::many options append.
     void (*set)(Config&, std::string_view value){nullptr};
-    // Repeat::many only: empties the list, before a source replaces it.
+    // Repeat::many only: empties the list, before a source replaces it. nullptr: a source adds
+    // to the list instead, and `set` merges (env: by variable name).
     void (*clear)(Config&){nullptr};
     // The current value as option values (one per repetition); {}: unset.
     std::vector<std::string> (*get)(const Config&){nullptr};

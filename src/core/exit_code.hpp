@@ -1,4 +1,4 @@
-// How a child's end becomes clawinit's exit code (SPEC.md "Stop, exit codes, leftovers"):
+// How a child's end becomes clawinit's exit code (README "Behaviour": Exit code):
 // the child's own code, 128+N when signal N killed it, exec failures like a shell (127/126),
 // then the operator's --remap-exit table.
 #pragma once

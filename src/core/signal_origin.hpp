@@ -1,6 +1,6 @@
 // Whose signal is it? Only signals a process sent (the operator's kill, sigqueue, tgkill) are
 // forwarded; the ones the kernel raises because of clawinit's own system calls are errors of
-// those calls and stay with clawinit (SPEC.md "Signals").
+// those calls and stay with clawinit (README "Behaviour": Signals).
 #pragma once
 
 namespace clawinit {

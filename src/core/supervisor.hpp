@@ -1,6 +1,6 @@
 // The whole lifecycle of clawinit as a pure state machine: events and the current time in,
-// actions out. Nothing here forks, kills, reads a clock or logs, so every rule of SPEC.md
-// ("Signals", "Stop, exit codes, leftovers") is a doctest case with a fake clock
+// actions out. Nothing here forks, kills, reads a clock or logs, so every rule of README
+// "Behaviour" (signals, stop, restart, crash, leftovers, exit code) is a doctest case with a fake clock
 // (tests/unit/test_supervisor.cpp). runtime/ turns fds and timers into events and carries out
 // the actions.
 #pragma once
@@ -153,7 +153,7 @@ public:
         return m_stats.restarts_signal + m_stats.restarts_crash + m_stats.restarts_in_place;
     }
 
-    // Probe views (SPEC.md "Probe server").
+    // Probe views (README "Probes").
     bool ready() const;  // child runs, its ready check passes, no stop or restart under way
     bool live() const;   // live checks pass and the crash budget is not spent
     bool started() const { return m_started; }  // the child has been ready once

@@ -1,4 +1,4 @@
-// clawinit's own log lines on stderr (SPEC.md "Logging"): one line per lifecycle event, as
+// clawinit's own log lines on stderr (README "Operating it", Logs): one line per lifecycle event, as
 // text or JSON lines. The child's stdout/stderr never pass through here. Writing never
 // blocks: see log/log_output.hpp.
 #pragma once

@@ -1,4 +1,4 @@
-// The probe server's request -> response function (SPEC.md "Probe server"). It sees only a
+// The probe server's request -> response function (README "Probes"). It sees only a
 // method, a request-target and a ProbeSnapshot: no socket, no clock, no process, so every
 // answer is a plain unit test and the server layer only moves bytes.
 #pragma once

@@ -10,6 +10,7 @@
 #include <ctime>
 #include <filesystem>
 
+#include "config/child_env.hpp"
 #include "config/signal_names.hpp"
 #include "core/signal_origin.hpp"
 #include "log/logger.hpp"
@@ -30,7 +31,8 @@ Runtime::Runtime(const Config& config, sigset_t child_mask, std::optional<UserId
       m_supervisor(config),
       m_log_retry(m_io) {
     m_spawn.command = config.command;
-    m_spawn.env = child_environment(environ, config.env);
+    // HOME, USER, LOGNAME and SHELL of the --user switch, then `env` (config/child_env.hpp).
+    m_spawn.env = child_environment(environ, environment_changes(config));
     m_spawn.user = std::move(user);
     m_spawn.child_mask = child_mask;
     // Probe connections and spawns should not meet a low soft fd limit; the child gets the
@@ -45,6 +47,20 @@ Runtime::Runtime(const Config& config, sigset_t child_mask, std::optional<UserId
         m_ready_check = make_check(*target, CheckKindOf::ready);
     if (const auto& target = config.live_check.target())
         m_live_check = make_check(*target, CheckKindOf::live);
+    // clawinit's own pid in its first line (after what can fail, which is one error line):
+    // restarts and stops are asked of clawinit, not of the gateway
+    // (whose own log names its pid; a signal sent there directly is no request).
+    const int own = ::getpid();
+    std::string restart = "no restart signal";
+    if (!config.restart_signals.empty()) {
+        std::string name = signal_name(config.restart_signals.front());
+        if (name.starts_with("SIG")) name.erase(0, 3);
+        restart = fmt::format("restart the gateway with kill -{} {}", name, own);
+    }
+    log_event(LogLevel::info, "started",
+              fmt::format("clawinit {} started as pid {}: {}, stop with kill -TERM {}",
+                          CLAWINIT_VERSION, own, restart, own),
+              {{LogKey::pid, own}});
     if (!config.state_dir.empty()) {
         // Created if missing (a fresh volume's subdirectory); if that fails, saving warns.
         std::error_code ignored;

@@ -1,4 +1,4 @@
-// What clawinit remembers across container restarts (SPEC.md "State"), and its JSON form.
+// What clawinit remembers across container restarts (README "Operating it", State), and its JSON form.
 // Pure: no files, no clock; state_file.hpp does the syscalls.
 #pragma once
 

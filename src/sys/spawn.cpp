@@ -170,19 +170,25 @@ std::string user_switch_failure(const std::string& user_spec, const UserIds& ids
 }
 
 std::vector<std::string> child_environment(char** environ_now,
-                                           const std::vector<std::string>& extra) {
+                                           const std::vector<std::string>& changes) {
     std::vector<std::string> env;
     for (char** e = environ_now; e && *e; ++e) env.emplace_back(*e);
-    for (const auto& entry : extra) {
+    for (const auto& change : changes) {
+        const std::string_view key = key_of(change);
+        if (key.size() == change.size()) {  // a bare NAME: remove every NAME=...
+            std::erase_if(env,
+                          [&](const std::string& existing) { return key_of(existing) == key; });
+            continue;
+        }
         bool replaced = false;
         for (auto& existing : env) {
-            if (key_of(existing) == key_of(entry)) {
-                existing = entry;
+            if (key_of(existing) == key) {
+                existing = change;
                 replaced = true;
                 break;
             }
         }
-        if (!replaced) env.push_back(entry);
+        if (!replaced) env.push_back(change);
     }
     return env;
 }

@@ -49,10 +49,10 @@ void reclaim_terminal();
 std::string user_switch_failure(const std::string& user_spec, const UserIds& ids,
                                 const SpawnOutcome& outcome);
 
-// The environment clawinit passes on: its own, with each KEY=VALUE of `extra` replacing or
-// adding KEY.
+// The environment clawinit passes on: its own, with each KEY=VALUE of `changes` replacing KEY
+// in place or adding it at the end, and each bare KEY removing KEY.
 std::vector<std::string> child_environment(char** environ_now,
-                                           const std::vector<std::string>& extra);
+                                           const std::vector<std::string>& changes);
 
 // PATH lookup like execvp, without running anything: ENOENT if nothing is found, EACCES if
 // only non-executable matches exist.

@@ -78,7 +78,6 @@ UserIds resolve_user(std::string_view spec, std::string_view passwd_text,
     check_id_range("group", group);
 
     UserIds ids;
-    std::string user_name;
     bool found = false;
     for_each_entry(passwd_text, 4, [&](const auto& f) {
         if (found) return;
@@ -88,7 +87,11 @@ UserIds resolve_user(std::string_view spec, std::string_view passwd_text,
         if (f[0] == user || (number(user) && *number(user) == *uid)) {
             ids.uid = *uid;
             ids.gid = *gid;
-            user_name = std::string(f[0]);
+            ids.name = std::string(f[0]);
+            const std::string_view home = f.size() > 5 ? f[5] : std::string_view{};
+            const std::string_view shell = f.size() > 6 ? f[6] : std::string_view{};
+            ids.home = home.empty() ? "/" : std::string(home);
+            ids.shell = shell.empty() ? "/bin/sh" : std::string(shell);
             found = true;
         }
     });
@@ -118,12 +121,12 @@ UserIds resolve_user(std::string_view spec, std::string_view passwd_text,
         }
     }
     ids.groups.push_back(ids.gid);
-    if (!user_name.empty()) {
+    if (!ids.name.empty() && group.empty()) {
         for_each_entry(group_text, 4, [&](const auto& f) {
             auto gid = number(f[2]);
             if (!gid) return;
             for (auto member : split(f[3], ','))
-                if (member == user_name &&
+                if (member == ids.name &&
                     std::find(ids.groups.begin(), ids.groups.end(), *gid) == ids.groups.end())
                     ids.groups.push_back(*gid);
         });
@@ -133,6 +136,11 @@ UserIds resolve_user(std::string_view spec, std::string_view passwd_text,
 
 UserIds resolve_user(std::string_view spec) {
     return resolve_user(spec, read_file("/etc/passwd"), read_file("/etc/group"));
+}
+
+std::vector<std::string> user_environment(const UserIds& ids) {
+    if (ids.name.empty()) return {"HOME=/", "USER", "LOGNAME", "SHELL"};
+    return {"HOME=" + ids.home, "USER=" + ids.name, "LOGNAME=" + ids.name, "SHELL=" + ids.shell};
 }
 
 }  // namespace clawinit

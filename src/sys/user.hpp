@@ -15,18 +15,33 @@ struct UserIds {
     uid_t uid{0};
     gid_t gid{0};
     std::vector<gid_t> groups;  // supplementary groups, the primary one included
+    // From the passwd entry; all empty for a numeric uid that has none.
+    std::string name;
+    std::string home;   // "/" for an empty field
+    std::string shell;  // "/bin/sh" for an empty field, as passwd(5) says
 };
 
 // The largest uid or gid: (uid_t)-1 = 4294967295 means "unchanged" to the kernel, never an id.
 inline constexpr unsigned k_max_id = 4294967294U;
 
 // Names or numeric ids (0..k_max_id); a numeric user absent from passwd gets gid = its own
-// number unless a GROUP is given. Throws ValueError (config/value_error.hpp) describing the
-// value, for an unknown name or an id out of range; the config loader says where it was given.
+// number unless a GROUP is given. The groups are the user's primary group and every group that
+// lists the user as a member, or only GROUP when one is given (as gosu, su-exec and Docker's
+// `--user USER:GROUP` do): naming a group is asking for exactly that group. Throws ValueError
+// (config/value_error.hpp) describing the value, for an unknown name or an id out of range; the
+// config loader says where it was given.
 UserIds resolve_user(std::string_view spec, std::string_view passwd_text,
                      std::string_view group_text);
 
 // Same, reading /etc/passwd and /etc/group (missing files read as empty).
 UserIds resolve_user(std::string_view spec);
+
+// What a switch to `ids` changes in the child's environment, as runuser and `setpriv
+// --reset-env` do (gosu and su-exec set HOME alone): HOME, USER, LOGNAME and SHELL from the
+// passwd entry, since the inherited ones are clawinit's (a container runtime gives root's
+// HOME=/root, where the user cannot write). Without an entry HOME is "/" (as gosu and su-exec
+// do) and USER, LOGNAME and SHELL are removed: the inherited values would name another user.
+// "K=V" sets K, a bare "K" removes it (the form of config/child_env.hpp).
+std::vector<std::string> user_environment(const UserIds& ids);
 
 }  // namespace clawinit

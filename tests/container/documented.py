@@ -13,11 +13,11 @@ test fails. The two deliberate substitutions, both what a user of that engine wo
 
 The README's "Quick start" blocks are taken from the README itself rather than quoted: its
 ```dockerfile block is built as written on the local debian:bookworm-slim (QuickStartDockerfile),
-and its ```yaml container fragment must equal examples/k8s/deployment.yaml's clawinit container
+and its ```yaml container fragment must equal examples/k8s/base/deployment.yaml's clawinit container
 (QuickStartKubernetes), so an edit to either side that breaks the other fails here.
 ReadmeText also ties the blocks run elsewhere to what runs them: "The image" commands are
 documented.sh's builds, "Operating it" is the compose example's exec lines, "Podman pods" fits
-examples/k8s/pod.yaml's names and grace (test_podman.py's TestKubePlay runs those steps), and
+examples/podman/pod.yaml's names and grace (test_podman.py's TestKubePlay runs those steps), and
 the OpenClaw Dockerfile snippets are lines of docker/Dockerfile.add-to-existing (built above).
 """
 import json
@@ -194,10 +194,10 @@ def add_to_existing_instructions():
 # README "### Podman pods (`kube play`)", in order; tests/container/test_podman.py TestKubePlay
 # runs these steps with names of its own, so here they are checked against the manifest.
 POD_BLOCK = [
-    "podman kube play examples/k8s/pod.yaml",
+    "podman kube play examples/podman/pod.yaml",
     "podman exec clawinit-gateway-pod-gateway /clawinit restart --wait",
     "podman pod stop -t 35 clawinit-gateway-pod",
-    "podman kube down examples/k8s/pod.yaml",
+    "podman kube down examples/podman/pod.yaml",
     "podman volume rm clawinit-gateway-data clawinit-gateway-pod-config",
 ]
 
@@ -229,7 +229,7 @@ class ReadmeText(unittest.TestCase):
 
     def test_podman_pods_block_fits_pod_yaml(self):
         self.assertEqual(joined(sh_blocks_after(README, "### Podman pods")), POD_BLOCK)
-        with open(os.path.join(REPO, "examples", "k8s", "pod.yaml")) as f:
+        with open(os.path.join(REPO, "examples", "podman", "pod.yaml")) as f:
             docs = [d for d in yaml.safe_load_all(f) if d]
         pod = next(d for d in docs if d["kind"] == "Pod")
         claim = next(d for d in docs if d["kind"] == "PersistentVolumeClaim")
@@ -534,13 +534,13 @@ class QuickStartDockerfile(unittest.TestCase):
 
 
 class QuickStartKubernetes(unittest.TestCase):
-    """README "Quick start": the ```yaml container fragment is examples/k8s/deployment.yaml's
+    """README "Quick start": the ```yaml container fragment is examples/k8s/base/deployment.yaml's
     clawinit container, key for key (the example is what validate_manifests.py checks)."""
 
     def test_yaml_fragment_matches_the_example_deployment(self):
         block, _ = quick_start_block("yaml")
         snippet = yaml.safe_load(block)
-        k8s = os.path.join(REPO, "examples", "k8s")
+        k8s = os.path.join(REPO, "examples", "k8s", "base")
         with open(os.path.join(k8s, "deployment.yaml")) as f:
             pod = yaml.safe_load(f)["spec"]["template"]["spec"]
         container = next(c for c in pod["containers"]
@@ -566,11 +566,11 @@ class QuickStartKubernetes(unittest.TestCase):
                     self.assertEqual(resolved(value), resolved(container[key]))
                 else:
                     self.assertEqual(value, container[key])
-        # The grace arithmetic in the fragment's comment names the ConfigMap's values.
+        # The grace arithmetic in the fragment's comment names the generated ConfigMap's values.
         m = re.search(r"drain (\S+) \+ grace (\S+),", block)
         self.assertIsNotNone(m, "the `> drain D + grace D` comment")
-        with open(os.path.join(k8s, "configmap.yaml")) as f:
-            config = yaml.safe_load(yaml.safe_load(f)["data"]["clawinit.yaml"])
+        with open(os.path.join(k8s, "clawinit.yaml")) as f:
+            config = yaml.safe_load(f)
         self.assertEqual((m[1], m[2]), (config["drain-delay"], config["grace"]))
 
 

@@ -39,7 +39,7 @@ skip() {
 # --- packages ---------------------------------------------------------------------------------
 # docker-compose (v1, Python) runs the compose file against `podman system service`; without
 # recommends, so no Docker engine comes with it.
-packages=(podman runc python3 python3-yaml iproute2 docker-compose)
+packages=(podman runc python3 python3-yaml iproute2 docker-compose busybox-static)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

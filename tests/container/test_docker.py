@@ -83,5 +83,10 @@ class TestDockerStop(DockerCase):
     test_zz_restart_keeps_state = ct.TestPodmanStop.test_zz_restart_keeps_state
 
 
+class TestDockerUserSwitch(ct.TestUserSwitch):
+    """The same image under the Docker engine: `--user` gives the child the passwd entry's HOME,
+    USER, LOGNAME, SHELL and the user's groups."""
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

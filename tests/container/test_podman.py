@@ -262,6 +262,41 @@ class TestPodmanStop(ContainerCase):
             self.assertEqual(json.load(f).get("boot_count"), 2)
 
 
+class TestUserSwitch(unittest.TestCase):
+    """`--user` in a container whose runtime gives PID 1 root's environment: the child gets the
+    passwd entry's HOME, USER, LOGNAME and SHELL and the user's groups from /etc/group, never
+    root's. The image is FROM scratch, so a static busybox (Debian's busybox-static) is mounted
+    in for `sh` and `id`, and a group file that puts gateway and nobody in a shared group."""
+
+    BUSYBOX = "/bin/busybox"
+    GROUP = "root:x:0:\ngateway:x:10001:\nnogroup:x:65534:\nshared:x:4300:gateway,nobody\n"
+    REPORT = 'echo "env $HOME ${USER:--} ${LOGNAME:--} ${SHELL:--}"; echo "groups $(/busybox id -G)"'
+
+    def child_sees(self, user):
+        with tempfile.TemporaryDirectory(prefix="clawinit-ct-etc-") as etc:
+            group = os.path.join(etc, "group")
+            with open(group, "w") as f:
+                f.write(self.GROUP)
+            os.chmod(etc, 0o755)
+            os.chmod(group, 0o644)
+            out = podman("run", "--rm", "--label", LABEL, "-e", "CLAWINIT_PROBE_LISTEN=off",
+                         "-v", "%s:/busybox:ro" % self.BUSYBOX, "-v", "%s:/etc/group:ro" % group,
+                         "--entrypoint", "/clawinit", IMAGE, "--user", user, "--",
+                         "/busybox", "sh", "-c", self.REPORT, timeout=120)
+        lines = dict(line.split(" ", 1) for line in out.stdout.splitlines() if " " in line)
+        return lines.get("env"), set(lines.get("groups", "").split())
+
+    def test_user_switch_sets_home_user_and_groups(self):
+        self.assertTrue(os.access(self.BUSYBOX, os.X_OK), "busybox-static is not installed")
+        # The image's passwd: nobody's home is /nonexistent, gateway's /data; both /sbin/nologin.
+        self.assertEqual(self.child_sees("nobody"),
+                         ("/nonexistent nobody nobody /sbin/nologin", {"65534", "4300"}))
+        self.assertEqual(self.child_sees("gateway"),
+                         ("/data gateway gateway /sbin/nologin", {"10001", "4300"}))
+        # A uid with no passwd entry: HOME=/, no inherited USER, LOGNAME or SHELL, its own gid.
+        self.assertEqual(self.child_sees("4242"), ("/ - - -", {"4242"}))
+
+
 def substitute(text, mapping):
     for old, new in mapping.items():
         assert old in text, "%r not in the manifest" % old
@@ -270,14 +305,14 @@ def substitute(text, mapping):
 
 
 class TestKubePlay(unittest.TestCase):
-    """examples/k8s/pod.yaml under `podman kube play` (ConfigMap + Pod, exec probes)."""
+    """examples/podman/pod.yaml under `podman kube play` (ConfigMap + Pod, exec probes)."""
 
     def setUp(self):
         self.pod = "clawinit-ct-%s-pod" % RUN_ID
         self.claim = "clawinit-ct-%s-kube-data" % RUN_ID
         self.configmap = "clawinit-ct-%s-kube-config" % RUN_ID  # kube play makes it a volume
         self.gw_port, self.probe_port = free_port(), free_port()
-        with open(os.path.join(REPO, "examples/k8s/pod.yaml")) as f:
+        with open(os.path.join(REPO, "examples/podman/pod.yaml")) as f:
             text = f.read()
         text = substitute(text, {
             "clawinit-gateway-pod-config": self.configmap,  # before the pod name, its prefix
@@ -336,21 +371,22 @@ class TestKubePlay(unittest.TestCase):
 
 
 class TestKubePlayRestricted(TestKubePlay):
-    """examples/k8s/pod-restricted.yaml: the same checks with nothing running as root (Pod
-    Security "restricted": uid 10001, no capabilities, RuntimeDefault seccomp)."""
+    """examples/podman/pod-nonroot.yaml: the same checks with nothing running as root (uid
+    10001, no capabilities, RuntimeDefault seccomp: the settings of examples/k8s/overlays/
+    restricted, plus the hostPorts Podman publishes with)."""
 
     def setUp(self):
         self.pod = "clawinit-ct-%s-rpod" % RUN_ID
         self.claim = "clawinit-ct-%s-rkube-data" % RUN_ID
         self.configmap = "clawinit-ct-%s-rkube-config" % RUN_ID
         self.gw_port, self.probe_port = free_port(), free_port()
-        with open(os.path.join(REPO, "examples/k8s/pod-restricted.yaml")) as f:
+        with open(os.path.join(REPO, "examples/podman/pod-nonroot.yaml")) as f:
             text = f.read()
         text = substitute(text, {
-            "clawinit-gateway-restricted-config": self.configmap,  # before the pod name
-            "clawinit-gateway-restricted-data": self.claim,
+            "clawinit-gateway-nonroot-config": self.configmap,  # before the pod name
+            "clawinit-gateway-nonroot-data": self.claim,
             "localhost/clawinit-gateway:latest": IMAGE,
-            "name: clawinit-gateway-restricted": "name: " + self.pod,
+            "name: clawinit-gateway-nonroot": "name: " + self.pod,
             "hostPort: 18888": "hostPort: %d" % self.gw_port,
             "hostPort: 18899": "hostPort: %d" % self.probe_port,
         })

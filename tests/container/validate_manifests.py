@@ -2,7 +2,14 @@
 """Validates every YAML file under examples/ (except examples/gateway) so an example cannot rot.
 
   /usr/bin/python3 tests/container/validate_manifests.py                 # check, exit 1 on error
+  /usr/bin/python3 tests/container/validate_manifests.py --rendered DIR  # + kustomize renders
   /usr/bin/python3 tests/container/validate_manifests.py --extract-clawinit-configs DIR
+
+--rendered DIR: the output of `kubectl kustomize` for each kustomization under examples/k8s
+(tests/k8s/run.sh writes DIR/NAME.LEVEL.yaml, LEVEL being the Pod Security level the package
+claims), each file one deployable set. The kustomize sources themselves (examples/k8s,
+kustomization.yaml files) are not read as manifests; their clawinit configurations (the
+configMapGenerator files) are extracted for check-config like the ConfigMaps' ones.
 
 Needs python3-yaml (Debian package). What is checked:
 - every file parses; each document is a Kubernetes object (has `kind`), a Compose file (has
@@ -20,10 +27,16 @@ Needs python3-yaml (Debian package). What is checked:
   livenessProbe, and for Deployments: resources.requests, allowPrivilegeEscalation false, a
   RuntimeDefault seccompProfile, a Service and a PodDisruptionBudget selecting it; OpenClaw
   workloads keep /home/node/.openclaw on a claim (what the Compose setups persist);
-- files named *restricted*: the Pod Security "restricted" level, rule by rule (runAsNonRoot,
-  no root uid, allowPrivilegeEscalation false, capabilities drop ALL and add none but
-  NET_BIND_SERVICE, seccompProfile RuntimeDefault/Localhost, no hostPath, no host namespaces,
-  no privileged); at least one such workload exists under examples/k8s.
+- Pod Security (tests/k8s/pod_security.py, every rule of the level): each rendered package at
+  the level its file name claims, examples/openclaw/k8s-*.yaml at "baseline"; a "restricted"
+  rendering must exist. examples/podman/ is for `podman kube play` only (hostPorts, a local
+  image) and claims no level;
+- rendered packages, what a cluster package needs: the recommended app.kubernetes.io labels on
+  every object, automountServiceAccountToken false, an emptyDir sizeLimit, topology spread for
+  more than one replica, a generated (content-hashed) clawinit ConfigMap so a config change
+  rolls the pods, a NetworkPolicy that limits the probe port (and whose peers are not the
+  gateway pods themselves: kustomize's label transformer rewrites NetworkPolicy matchLabels), and a PodMonitor and
+  PrometheusRule selecting the workload where the monitoring component is included.
 """
 
 import os
@@ -32,8 +45,14 @@ import sys
 
 import yaml
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "k8s"))
+from pod_security import violations as pod_security_violations  # noqa: E402
+
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-ROOTS = ["examples/k8s", "examples/compose", "examples/openclaw"]
+ROOTS = ["examples/compose", "examples/openclaw", "examples/podman"]
+KUSTOMIZE_ROOT = "examples/k8s"
+RECOMMENDED_LABELS = ["app.kubernetes.io/" + k for k in
+                      ("name", "instance", "version", "component", "part-of", "managed-by")]
 IMAGE_CONFIG = "docker/rootfs/etc/clawinit/clawinit.yaml"
 PROBE_PATHS = {"livenessProbe": "/healthz", "readinessProbe": "/readyz", "startupProbe": "/startupz"}
 PROBE_EXEC = {"livenessProbe": "live", "readinessProbe": "ready", "startupProbe": "startup"}
@@ -71,7 +90,7 @@ def yaml_files():
         base = os.path.join(REPO, root)
         for dirpath, _dirs, files in os.walk(base):
             for name in sorted(files):
-                if name.endswith((".yaml", ".yml")):
+                if name.endswith((".yaml", ".yml")) and name != "kustomization.yaml":
                     yield os.path.relpath(os.path.join(dirpath, name), REPO)
 
 
@@ -109,37 +128,14 @@ def clawinit_config_of(container, configmaps, where):
 RESTRICTED_SECCOMP = ("RuntimeDefault", "Localhost")
 
 
-def check_restricted(spec, where):
-    """Pod Security Standards, "restricted" profile (v1.2x), one rule per check."""
-    pod_sc = spec.get("securityContext") or {}
-    for host in ("hostNetwork", "hostPID", "hostIPC"):
-        if spec.get(host):
-            error(where, "restricted: %s must not be set" % host)
-    for v in spec.get("volumes", []):
-        if "hostPath" in v:
-            error(where, "restricted: volume %s is a hostPath" % v.get("name"))
-    if pod_sc.get("runAsUser") == 0:
-        error(where, "restricted: pod runAsUser 0")
-    for c in spec.get("containers", []) + spec.get("initContainers", []):
-        cw = "%s container %s" % (where, c.get("name"))
-        sc = c.get("securityContext") or {}
-        if not (sc.get("runAsNonRoot", pod_sc.get("runAsNonRoot")) is True):
-            error(cw, "restricted: runAsNonRoot must be true (pod or container)")
-        if sc.get("runAsUser") == 0:
-            error(cw, "restricted: runAsUser 0")
-        if sc.get("allowPrivilegeEscalation") is not False:
-            error(cw, "restricted: allowPrivilegeEscalation must be false")
-        if sc.get("privileged"):
-            error(cw, "restricted: privileged")
-        caps = sc.get("capabilities") or {}
-        if "ALL" not in (caps.get("drop") or []):
-            error(cw, "restricted: capabilities must drop ALL")
-        extra = [a for a in (caps.get("add") or []) if a != "NET_BIND_SERVICE"]
-        if extra:
-            error(cw, "restricted: capabilities may add only NET_BIND_SERVICE, not %r" % extra)
-        seccomp = (sc.get("seccompProfile") or pod_sc.get("seccompProfile") or {}).get("type")
-        if seccomp not in RESTRICTED_SECCOMP:
-            error(cw, "restricted: seccompProfile.type must be RuntimeDefault or Localhost, got %r" % seccomp)
+def pod_security_level(rel):
+    """The Pod Security level a file's workloads must pass, or None (Podman-only files)."""
+    m = re.fullmatch(r"[^.]+\.(baseline|restricted)\.yaml", os.path.basename(rel))
+    if m and os.path.isabs(rel):
+        return m.group(1)
+    if rel.startswith("examples/openclaw/"):
+        return "baseline"
+    return None
 
 
 def check_reviewable(spec, where, is_deployment):
@@ -169,13 +165,14 @@ def check_reviewable(spec, where, is_deployment):
 
 
 def check_pod_spec(spec, where, configmaps, secrets, template_labels=None, claims=None,
-                   restricted=False, is_deployment=False):
+                   level=None, is_deployment=False, annotations=None, claim_templates=None):
     if not isinstance(spec, dict):
         error(where, "no pod spec")
         return
     check_reviewable(spec, where, is_deployment)
-    if restricted:
-        check_restricted(spec, where)
+    if level:
+        for v in pod_security_violations(spec, level, annotations):
+            error(where, "Pod Security %s: %s" % (level, v))
     for v in spec.get("volumes", []):
         claim = (v.get("persistentVolumeClaim") or {}).get("claimName")
         if claim and claims is not None and claim not in claims:
@@ -185,6 +182,8 @@ def check_pod_spec(spec, where, configmaps, secrets, template_labels=None, claim
     if not containers:
         error(where, "no containers")
     volumes = {v.get("name"): v for v in spec.get("volumes", [])}
+    # A StatefulSet's claims are volumes of its pods, by the claim template's name.
+    volumes.update({n: {"persistentVolumeClaim": {"claimName": n}} for n in claim_templates or []})
     for v in volumes.values():
         if "configMap" in v and v["configMap"].get("name") not in configmaps:
             error(where, "volume %s: configMap %s is not defined next to it" % (v["name"], v["configMap"].get("name")))
@@ -242,17 +241,17 @@ def user_provided(rel_files, kind):
     return names
 
 
-def check_k8s(docs_by_file):
+def check_k8s(docs_by_file, rendered=False):
     configmaps, secrets, objects = {}, {}, []
-    restricted_workloads = []
+    levels_seen = set()
     for rel, docs in docs_by_file.items():
         for d in docs:
             if "kind" in d:
                 objects.append((rel, d))
-    # References are resolved within one directory (one deployable set).
+    # References are resolved within one file (one deployable set: `kubectl apply -f FILE`).
     by_dir = {}
     for rel, d in objects:
-        by_dir.setdefault(os.path.dirname(rel), []).append((rel, d))
+        by_dir.setdefault(rel, []).append((rel, d))
     for _dir, objs in by_dir.items():
         configmaps = {d["metadata"]["name"]: d.get("data", {}) for _r, d in objs if d["kind"] == "ConfigMap"}
         files = sorted({r for r, _d in objs})
@@ -267,7 +266,7 @@ def check_k8s(docs_by_file):
                 error(where, "missing apiVersion")
             if not get(d, "metadata.name", where):
                 continue
-            if kind == "Deployment":
+            if kind in ("Deployment", "StatefulSet"):
                 if d.get("apiVersion") != "apps/v1":
                     error(where, "apiVersion must be apps/v1")
                 sel = get(d, "spec.selector.matchLabels", where) or {}
@@ -279,23 +278,25 @@ def check_k8s(docs_by_file):
                     error(where, "strategy must be RollingUpdate or Recreate")
                 if strategy == "Recreate" and d["spec"].get("replicas", 1) != 1:
                     error(where, "Recreate is for a single replica on a ReadWriteOnce claim")
-                restricted = "restricted" in os.path.basename(rel)
+                level = pod_security_level(rel)
+                levels_seen.add(level)
                 check_pod_spec(get(d, "spec.template.spec", where), where, configmaps, secrets,
-                               claims=claims, restricted=restricted, is_deployment=True)
+                               claims=claims, level=level, is_deployment=True,
+                               claim_templates=[t["metadata"]["name"] for t in d["spec"].get("volumeClaimTemplates", [])],
+                               annotations=(d["spec"]["template"].get("metadata") or {}).get("annotations"))
+                if os.path.isabs(rel) or rel.startswith("examples/openclaw/k8s-2026.9"):
+                    check_cluster_package(d, where, objs)
                 workloads.append((labels, d))
-                if restricted:
-                    restricted_workloads.append(rel)
                 selected = {k for k, o in objs_selecting(objs, labels)}
                 for needed in ("Service", "PodDisruptionBudget"):
                     if needed not in selected:
                         error(where, "no %s selects it" % needed)
             elif kind == "Pod":
-                restricted = "restricted" in os.path.basename(rel)
+                level = pod_security_level(rel)
+                levels_seen.add(level)
                 check_pod_spec(get(d, "spec", where), where, configmaps, secrets, claims=claims,
-                               restricted=restricted)
+                               level=level, annotations=d["metadata"].get("annotations"))
                 workloads.append((d["metadata"].get("labels") or {}, d))
-                if restricted:
-                    restricted_workloads.append(rel)
             elif kind in ("Service", "PodDisruptionBudget"):
                 sel = (get(d, "spec.selector", where) or {})
                 if kind == "PodDisruptionBudget":
@@ -318,7 +319,7 @@ def check_k8s(docs_by_file):
                                 error(where, "targetPort %s is not a named container port" % tp)
                 if kind == "PodDisruptionBudget":
                     for w in matched:
-                        if w["kind"] == "Deployment" and isinstance(d["spec"].get("minAvailable"), int) \
+                        if w["kind"] in ("Deployment", "StatefulSet") and isinstance(d["spec"].get("minAvailable"), int) \
                                 and d["spec"]["minAvailable"] >= w["spec"].get("replicas", 1):
                             error(where, "minAvailable >= replicas blocks every drain")
             elif kind == "ConfigMap":
@@ -337,11 +338,65 @@ def check_k8s(docs_by_file):
             elif kind == "PersistentVolumeClaim":
                 if not get(d, "spec.resources.requests.storage", where) or not get(d, "spec.accessModes", where):
                     error(where, "a claim needs accessModes and a storage request")
+            elif kind in ("NetworkPolicy", "PodMonitor"):
+                key = "spec.podSelector.matchLabels" if kind == "NetworkPolicy" else "spec.selector.matchLabels"
+                sel = get(d, key, where) or {}
+                if not [w for labels, w in workloads_all(objs) if all(labels.get(k) == v for k, v in sel.items())]:
+                    error(where, "selector %r matches no workload" % sel)
+            elif kind == "PrometheusRule":
+                if not get(d, "spec.groups", where):
+                    error(where, "no rule groups")
             else:
                 error(where, "unexpected kind %s" % kind)
         del workloads
-    if not any(r.startswith("examples/k8s/") for r in restricted_workloads):
-        error("examples/k8s", "no workload in a *restricted* file: the Pod Security restricted variant is missing")
+    if rendered and "restricted" not in levels_seen:
+        error(KUSTOMIZE_ROOT, "no package rendered at Pod Security \"restricted\": the restricted overlay is missing")
+
+
+def check_cluster_package(w, where, objs):
+    """What a rendered cluster package must have beyond a valid workload (see the docstring)."""
+    spec = w["spec"]["template"]["spec"]
+    for _r, d in objs:
+        labels = (d.get("metadata") or {}).get("labels") or {}
+        missing = [k for k in RECOMMENDED_LABELS if k not in labels]
+        if missing:
+            error("%s %s/%s" % (where, d["kind"], d["metadata"]["name"]), "recommended labels missing: %s" % ", ".join(missing))
+    if spec.get("automountServiceAccountToken") is not False:
+        error(where, "automountServiceAccountToken must be false (the gateway does not use the API)")
+    for v in spec.get("volumes", []):
+        if "emptyDir" in v and not (v["emptyDir"] or {}).get("sizeLimit"):
+            error(where, "emptyDir %s needs a sizeLimit" % v["name"])
+        cm = (v.get("configMap") or {}).get("name", "")
+        if cm and not re.search(r"-[a-z0-9]{10}$", cm):
+            error(where, "configMap %s has no content hash: generate it (configMapGenerator) so a "
+                         "config change rolls the pods" % cm)
+    if w["spec"].get("replicas", 1) > 1 and not spec.get("topologySpreadConstraints"):
+        error(where, "%d replicas without topologySpreadConstraints" % w["spec"]["replicas"])
+    labels = w["spec"]["template"]["metadata"].get("labels") or {}
+    kinds = {}
+    for _r, d in objs:
+        sel = ((d.get("spec") or {}).get("podSelector" if d["kind"] == "NetworkPolicy" else "selector") or {})
+        sel = sel.get("matchLabels") or {}
+        if sel and all(labels.get(k) == v for k, v in sel.items()):
+            kinds.setdefault(d["kind"], []).append(d)
+    probe_ports = {p.get("name") for c in spec["containers"] for p in c.get("ports", [])
+                   if p.get("containerPort") == 8899}
+    policies = kinds.get("NetworkPolicy", [])
+    if not policies:
+        error(where, "no NetworkPolicy selects it (/status and /metrics open to the cluster)")
+    for np in policies:
+        for rule in np["spec"].get("ingress", []):
+            for peer in rule.get("from", []):
+                sel = (peer.get("podSelector") or {}).get("matchLabels")
+                if sel and all(labels.get(k) == v for k, v in sel.items()):
+                    error(where, "NetworkPolicy %s admits the gateway pods themselves where another "
+                                 "peer was meant (a label transformer rewrote its podSelector?)"
+                                 % np["metadata"]["name"])
+            ports = {p.get("port") for p in rule.get("ports", [])}
+            if not rule.get("from") and (not rule.get("ports") or ports & (probe_ports | {8899})):
+                error(where, "NetworkPolicy %s opens the probe port to everyone" % np["metadata"]["name"])
+    if any(d["kind"] == "PrometheusRule" for _r, d in objs) and "PodMonitor" not in kinds:
+        error(where, "monitoring included but no PodMonitor selects it")
 
 
 def objs_selecting(objs, labels):
@@ -360,13 +415,13 @@ def objs_selecting(objs, labels):
 
 
 def pod_spec(w):
-    return w["spec"]["template"]["spec"] if w["kind"] == "Deployment" else w["spec"]
+    return w["spec"]["template"]["spec"] if w["kind"] in ("Deployment", "StatefulSet") else w["spec"]
 
 
 def workloads_all(objs):
     out = []
     for _r, d in objs:
-        if d["kind"] == "Deployment":
+        if d["kind"] in ("Deployment", "StatefulSet"):
             out.append((((d.get("spec") or {}).get("template") or {}).get("metadata", {}).get("labels") or {}, d))
         elif d["kind"] == "Pod":
             out.append(((d.get("metadata") or {}).get("labels") or {}, d))
@@ -426,15 +481,40 @@ def check_openclaw_values(docs_by_file):
             error(rel, "its ConfigMap's clawinit.yaml differs from %s" % config_rel)
 
 
+def generator_files():
+    """(kustomization dir, file) of every configMapGenerator file under examples/: the clawinit
+    configurations that reach a cluster through kustomize."""
+    for dirpath, _dirs, files in os.walk(os.path.join(REPO, "examples")):
+        if "kustomization.yaml" in files:
+            with open(os.path.join(dirpath, "kustomization.yaml")) as f:
+                k = yaml.safe_load(f) or {}
+            for gen in k.get("configMapGenerator") or []:
+                for spec in gen.get("files") or []:
+                    yield dirpath, spec.split("=", 1)[-1]
+
+
 def main(argv):
-    extract_dir = None
+    extract_dir = rendered_dir = None
     if len(argv) == 3 and argv[1] == "--extract-clawinit-configs":
         extract_dir = argv[2]
+    elif len(argv) == 3 and argv[1] == "--rendered":
+        rendered_dir = os.path.abspath(argv[2])
     elif len(argv) != 1:
         print(__doc__)
         return 2
+    if extract_dir:
+        for dirpath, name in generator_files():
+            rel = os.path.relpath(os.path.join(dirpath, name), REPO)
+            with open(os.path.join(dirpath, name)) as src, \
+                    open(os.path.join(extract_dir, rel.replace("/", "_")), "w") as dst:
+                dst.write(src.read())
+    rels = list(yaml_files())
+    if rendered_dir:
+        rels += sorted(os.path.join(rendered_dir, n) for n in os.listdir(rendered_dir) if n.endswith(".yaml"))
+        if not any(os.path.isabs(r) for r in rels):
+            error(rendered_dir, "no rendered packages")
     docs_by_file, count = {}, 0
-    for rel in yaml_files():
+    for rel in rels:
         try:
             docs_by_file[rel] = load_all(rel)
         except yaml.YAMLError as e:
@@ -454,14 +534,16 @@ def main(argv):
                             f.write(value)
     if extract_dir:
         return 0
-    check_k8s({rel: [d for d in docs if isinstance(d, dict)] for rel, docs in docs_by_file.items()})
+    check_k8s({rel: [d for d in docs if isinstance(d, dict)] for rel, docs in docs_by_file.items()},
+              rendered=bool(rendered_dir))
     check_openclaw_values(docs_by_file)
     if errors:
         print("manifest errors:")
         for e in errors:
             print("  " + e)
         return 1
-    print("   ok  %d YAML documents in %d files under %s" % (count, len(docs_by_file), ", ".join(ROOTS)))
+    print("   ok  %d YAML documents in %d files under %s" % (
+        count, len(docs_by_file), ", ".join(ROOTS + ([rendered_dir] if rendered_dir else []))))
     return 0
 
 

@@ -114,6 +114,14 @@ class BadConfig(ClawinitTest):
         self.assert_refused(["--user", "0:4294967296"],
                             "option '--user': bad group id '4294967296' (use 0..4294967294)")
 
+    def test_zero_grace_flag_and_env(self):
+        # A zero grace was once accepted: SIGKILL at once, and every restart request (whose
+        # timeout defaults to the grace) expired before the child could answer it.
+        self.assert_refused(["--grace", "0"],
+                            "option '--grace': bad duration '0' (must be longer than 0)")
+        self.assert_refused([], "env CLAWINIT_GRACE: bad duration '0s' (must be longer than 0)",
+                            env={"CLAWINIT_GRACE": "0s"})
+
     def test_zero_restart_timeout_flag(self):
         self.assert_refused(["--restart-timeout", "0"],
                             "option '--restart-timeout': bad duration '0' (must be longer than 0)")

@@ -115,7 +115,7 @@ class Run:
     gives it a network namespace of its own (loopback up), as a container has: default ports
     such as the probe server's 8899 are then free whatever the host runs."""
 
-    def __init__(self, args, command, pid1=True, env=None, net=False):
+    def __init__(self, args, command, pid1=True, env=None, net=False, prelude=None):
         self.dir = tempfile.TemporaryDirectory(prefix="clawinit-it-")
         self.log = os.path.join(self.dir.name, "child.log")
         self.stderr_path = os.path.join(self.dir.name, "stderr")
@@ -142,6 +142,12 @@ class Run:
             # which keeps the shell's pid 1.
             argv = ["unshare", "--pid", "--net", "--fork", "--mount-proc",
                     "sh", "-c", 'ip link set lo up && exec "$@"', "sh", *argv]
+        elif pid1 and prelude:
+            # `prelude`: shell commands run in the new namespaces just before clawinit execs
+            # into the shell's pid 1, e.g. bind mounts over /etc files (--mount-proc's mount
+            # namespace is private, so the host never sees them).
+            argv = ["unshare", "--pid", "--fork", "--mount-proc",
+                    "sh", "-c", prelude + ' && exec "$@"', "sh", *argv]
         elif pid1:
             argv = ["unshare", "--pid", "--fork", "--mount-proc", *argv]
         self._stderr = open(self.stderr_path, "wb")

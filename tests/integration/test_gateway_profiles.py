@@ -24,7 +24,7 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 PROFILE_2026_9 = os.path.join(ROOT, "examples/openclaw/openclaw-2026.9.yaml")
 PROFILE_2026_3 = os.path.join(ROOT, "examples/openclaw/openclaw-2026.3.11.yaml")
 IMAGE_CONFIG = os.path.join(ROOT, "docker/rootfs/etc/clawinit/clawinit.yaml")
-K8S_CONFIGMAP = os.path.join(ROOT, "examples/k8s/configmap.yaml")
+K8S_CONFIGMAP = os.path.join(ROOT, "examples/k8s/base/clawinit.yaml")
 
 
 def load_shipped(path):

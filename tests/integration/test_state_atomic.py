@@ -1,5 +1,5 @@
 """state.json under SIGKILL at a random instant of a save loop: a reader must always find the
-whole old file or the whole new one, never a torn, empty or mixed one (SPEC.md "State").
+whole old file or the whole new one, never a torn, empty or mixed one (README "Operating it", State).
 
 state_torture saves boot_count = previous + 1, + 2, ... with every other field derived from
 boot_count, so a file that mixes two saves fails the consistency check even when it parses.

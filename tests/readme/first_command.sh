@@ -39,6 +39,9 @@ gateway=$(pgrep -P $pid)
 kill -USR1 $pid
 wait_for 60 "a new gateway after kill -USR1" bash -c "p=\$(pgrep -P $pid) && [ \"\$p\" != $gateway ] && curl -fsS --max-time 2 localhost:8888/status"
 kill -0 $pid || fail "clawinit did not stay through the restart"
+# Its first log line names its pid and the commands, so nobody signals the gateway instead.
+grep -q "started as pid $pid: restart the gateway with kill -USR1 $pid, stop with kill -TERM $pid" "$log" ||
+  fail "clawinit's log does not name its pid ($pid) and the kill commands"
 grep -q "restart" "$log" || fail "no restart in clawinit's log"
 kill -INT -- -$pid
 for _ in $(seq 300); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done

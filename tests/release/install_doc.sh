@@ -49,7 +49,8 @@ grep -q "^clawinit $version (commit [0-9a-f]*, linux-amd64)$" "$blocks/out" ||
   { echo "README Install: the binary, the .deb's binary or its man page is missing" >&2; exit 1; }
 # The .deb's example configs (issue 16: under /usr/share/doc/clawinit/).
 for f in image/clawinit.yaml openclaw/openclaw-2026.9.yaml openclaw/openclaw-2026.3.11.yaml \
-         k8s/deployment.yaml systemd/openclaw-gateway-2026.9.service; do
+         k8s/base/deployment.yaml k8s/base/kustomization.yaml podman/pod.yaml \
+         systemd/openclaw-gateway-2026.9.service systemd/openclaw.sysusers.conf; do
   [ -f "/usr/share/doc/clawinit/examples/$f" ] ||
     { echo "README Install: the .deb has no /usr/share/doc/clawinit/examples/$f" >&2; exit 1; }
 done

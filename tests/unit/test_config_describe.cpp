@@ -140,3 +140,35 @@ TEST_CASE("to_yaml puts the config's warnings at the top, as comments (check-con
     std::filesystem::remove(again);
     CHECK_FALSE(contains(to_yaml(Config{}), "warning"));
 }
+
+TEST_CASE("to_yaml shows the child's environment: the user's HOME, USER, LOGNAME, SHELL and env") {
+    CHECK(contains(to_yaml(Config{}),
+                   "\nenv: []\n# the child's environment: clawinit's own, unchanged\n"));
+    Config config;
+    config.user = "node";
+    config.user_ids = UserIds{.uid = 1000,
+                              .gid = 1000,
+                              .groups = {1000},
+                              .name = "node",
+                              .home = "/home/node",
+                              .shell = "/bin/sh"};
+    config.env = {"A=1", "SHELL", "MULTI=a\nb"};
+    const std::string yaml = to_yaml(config);
+    CHECK(contains(yaml,
+                   "\nenv: [A=1, SHELL, \"MULTI=a\\nb\"]\n"
+                   "# the child's environment: clawinit's own, with these changes:\n"
+                   "#   HOME=/home/node  (user node)\n"
+                   "#   USER=node  (user node)\n"
+                   "#   LOGNAME=node  (user node)\n"
+                   "#   SHELL removed  (env)\n"
+                   "#   A=1  (env)\n"
+                   "#   MULTI=a\\nb  (env)\n"));
+    config.user = "4242";
+    config.user_ids =
+        UserIds{.uid = 4242, .gid = 4242, .groups = {4242}, .name = {}, .home = {}, .shell = {}};
+    config.env = {};
+    CHECK(contains(to_yaml(config),
+                   "# the child's environment: clawinit's own, with these changes:\n"
+                   "#   HOME=/  (user 4242: no passwd entry)\n"
+                   "#   USER removed  (user 4242: no passwd entry)\n"));
+}

@@ -153,9 +153,35 @@ TEST_CASE("repeatable options from a lower source survive when a higher one is s
     const std::string file = dir.write("c.yaml", "env: [A=1, B=2]\nrewrite: TERM:INT\n");
     const Config config =
         run({"-c", file, "--env", "C=3", "x"}, {{"CLAWINIT_REMAP_EXIT", "143:0,137:0"}});
-    CHECK(config.env == std::vector<std::string>{"C=3"});
+    CHECK(config.env == std::vector<std::string>{"A=1", "B=2", "C=3"});
     CHECK(config.rewrite == std::map<int, int>{{SIGTERM, SIGINT}});
     CHECK(config.remap_exit == std::map<int, int>{{137, 0}, {143, 0}});
+}
+
+TEST_CASE("env merges by name across sources: file < CLAWINIT_ENV < flags, others kept") {
+    TempDir dir;
+    const std::string file =
+        dir.write("c.yaml", "env: [A=1, OPENCLAW_SUPERVISOR_MODE=external, TZ=UTC]\n");
+    using Entries = std::vector<std::string>;
+    // A flag for another name keeps the file's whole list (issue: it used to replace it).
+    CHECK(run({"-c", file, "--env", "B=2", "x"}).env ==
+          Entries{"A=1", "OPENCLAW_SUPERVISOR_MODE=external", "TZ=UTC", "B=2"});
+    // A flag for the same name wins, in the file's place.
+    CHECK(run({"-c", file, "--env", "A=3", "x"}).env ==
+          Entries{"A=3", "OPENCLAW_SUPERVISOR_MODE=external", "TZ=UTC"});
+    // The environment sits between: over the file, under the flags; a bare name removes.
+    const Environment env{{"CLAWINIT_ENV", "A=env, TZ, C=env"}};
+    CHECK(run({"-c", file, "x"}, env).env ==
+          Entries{"A=env", "OPENCLAW_SUPERVISOR_MODE=external", "TZ", "C=env"});
+    CHECK(run({"-c", file, "--env", "C=flag", "--env", "TZ=Asia/Tokyo", "x"}, env).env ==
+          Entries{"A=env", "OPENCLAW_SUPERVISOR_MODE=external", "TZ=Asia/Tokyo", "C=flag"});
+    // An empty list from a higher source adds nothing and removes nothing.
+    CHECK(run({"-c", file, "x"}, {{"CLAWINIT_ENV", ""}}).env ==
+          Entries{"A=1", "OPENCLAW_SUPERVISOR_MODE=external", "TZ=UTC"});
+    CHECK_THROWS_WITH_AS(run({"--env", "=oops", "x"}),
+                         "option '--env': bad variable '=oops' (use NAME=VALUE, or NAME alone to "
+                         "remove NAME)",
+                         ConfigError);
 }
 
 TEST_CASE("an empty env value is the empty list for a repeatable option") {

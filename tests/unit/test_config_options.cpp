@@ -65,7 +65,8 @@ TEST_CASE("the table has exactly the options of the spec") {
         CHECK_FALSE(spec.placeholder.empty());
         CHECK((spec.set != nullptr));
         CHECK((spec.get != nullptr));
-        CHECK((spec.clear != nullptr) == (spec.repeat == Repeat::many));
+        // Every repeatable option but env is replaced by a higher source; env merges by name.
+        CHECK((spec.clear != nullptr) == (spec.repeat == Repeat::many && spec.name != "env"));
     }
     CHECK(names == expected);
 }
@@ -151,7 +152,9 @@ TEST_CASE("repeatable setters append, ignore repeats and keep the last mapping")
     CHECK(config.remap_exit == std::map<int, int>{{143, 0}});
     option("env").set(config, "A=");
     option("env").set(config, "B=x=y");
-    CHECK(config.env == std::vector<std::string>{"A=", "B=x=y"});
+    option("env").set(config, "GONE");
+    option("env").set(config, "A=again");
+    CHECK(config.env == std::vector<std::string>{"A=again", "B=x=y", "GONE"});
     option("restart-exit-code").set(config, "0");
     CHECK(config.restart_exit_codes == std::vector<int>{1, 0});
 }
@@ -196,6 +199,7 @@ TEST_CASE("bad values throw ValueError that quotes the value and shows the forms
          "bad check 'exec:check 'a b' (exec: unterminated ' quote)"},
         {"ready-check", "exec:'' x", "bad check 'exec:'' x' (exec: the program name is empty)"},
         {"restart-timeout", "0", "bad duration '0' (must be longer than 0)"},
+        {"grace", "0", "bad duration '0' (must be longer than 0)"},
         {"restart-timeout", "0ms", "bad duration '0ms' (must be longer than 0)"},
         {"user", "nosuchuser-clawinit",
          "unknown user 'nosuchuser-clawinit' (not in /etc/passwd; a numeric uid needs no entry)"},
@@ -206,8 +210,8 @@ TEST_CASE("bad values throw ValueError that quotes the value and shows the forms
         {"user", "0:4294967295", "bad group id '4294967295' (use 0..4294967294)"},
         {"user", ":staff", "bad user ':staff' (use USER or USER:GROUP)"},
         {"user", "a:b:c", "bad user 'a:b:c'"},
-        {"env", "=x", "bad variable '=x' (use KEY=VALUE)"},
-        {"env", "NOEQUALS", "bad variable 'NOEQUALS'"},
+        {"env", "=x", "bad variable '=x' (use NAME=VALUE, or NAME alone to remove NAME)"},
+        {"env", "", "bad variable ''"},
         {"remap-exit", "143:256", "bad exit code '256'"},
         {"remap-exit", "143", "bad mapping '143'"},
         {"pdeath-signal", "SIGNOPE", "bad signal 'SIGNOPE'"},

@@ -154,6 +154,19 @@ TEST_CASE("spawn: --env replaces a variable in place or adds it at the end, remo
                                           "FOO=new", "CLAWINIT_PARENT=1", "URL=a=b"});
 }
 
+TEST_CASE("spawn: a bare NAME removes NAME from the child's environment, every copy of it") {
+    char a[] = "HOME=/root";
+    char b[] = "TZ=UTC";
+    char c[] = "HOMEDIR=/x";
+    char d[] = "TZ=again";
+    char* environ_now[] = {a, b, c, d, nullptr};
+    CHECK(child_environment(environ_now, {"TZ", "HOME", "NEVER_SET"}) ==
+          std::vector<std::string>{"HOMEDIR=/x"});
+    // A later entry sets it again, at the end.
+    CHECK(child_environment(environ_now, {"TZ", "TZ=Europe/Berlin"}) ==
+          std::vector<std::string>{"HOME=/root", "HOMEDIR=/x", "TZ=Europe/Berlin"});
+}
+
 TEST_CASE("spawn: of two --env entries for one key, the later wins, in the earlier's place") {
     char a[] = "LANG=C";
     char* environ_now[] = {a, nullptr};

@@ -23,6 +23,47 @@ TEST_CASE("user by name gets its primary and supplementary groups") {
     CHECK(ids.uid == 1000);
     CHECK(ids.gid == 1000);
     CHECK(ids.groups == std::vector<gid_t>{1000, 999});
+    // A numeric uid with a passwd entry is that user, groups included.
+    CHECK(resolve_user("1000", k_passwd, k_group).groups == std::vector<gid_t>{1000, 999});
+    // Only groups that list the user: "other" is no member name of node's.
+    CHECK(resolve_user("www-data", k_passwd, k_group).groups == std::vector<gid_t>{33});
+}
+
+TEST_CASE("user:group gets exactly that group, as gosu, su-exec and docker --user u:g do") {
+    CHECK(resolve_user("node:www-data", k_passwd, k_group).groups == std::vector<gid_t>{33});
+    CHECK(resolve_user("node:4242", k_passwd, k_group).groups == std::vector<gid_t>{4242});
+    CHECK(resolve_user("4242:33", k_passwd, k_group).groups == std::vector<gid_t>{33});
+}
+
+TEST_CASE("the passwd entry's name, home and shell; empty fields read as / and /bin/sh") {
+    const auto node = resolve_user("node", k_passwd, k_group);
+    CHECK(node.name == "node");
+    CHECK(node.home == "/home/node");
+    CHECK(node.shell == "/bin/sh");
+    const auto by_uid = resolve_user("33:33", k_passwd, k_group);
+    CHECK(by_uid.name == "www-data");
+    CHECK(by_uid.home == "/var/www");
+    const auto bare = resolve_user("svc", "svc:x:500:500:::\n", "");
+    CHECK(bare.home == "/");
+    CHECK(bare.shell == "/bin/sh");
+    const auto short_line = resolve_user("old", "old:x:501:501\n", "");
+    CHECK(short_line.home == "/");
+    CHECK(short_line.shell == "/bin/sh");
+    const auto numeric = resolve_user("4242", k_passwd, k_group);
+    CHECK(numeric.name.empty());
+    CHECK(numeric.home.empty());
+}
+
+TEST_CASE("a user switch sets HOME, USER, LOGNAME and SHELL; no passwd entry: HOME=/") {
+    CHECK(
+        user_environment(resolve_user("node", k_passwd, k_group)) ==
+        std::vector<std::string>{"HOME=/home/node", "USER=node", "LOGNAME=node", "SHELL=/bin/sh"});
+    CHECK(user_environment(resolve_user("www-data:docker", k_passwd, k_group)) ==
+          std::vector<std::string>{"HOME=/var/www", "USER=www-data", "LOGNAME=www-data",
+                                   "SHELL=/usr/sbin/nologin"});
+    // The inherited USER, LOGNAME and SHELL would name another user: removed (bare names).
+    CHECK(user_environment(resolve_user("4242:4242", k_passwd, k_group)) ==
+          std::vector<std::string>{"HOME=/", "USER", "LOGNAME", "SHELL"});
 }
 
 TEST_CASE("user:group and numeric forms") {
