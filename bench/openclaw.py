@@ -11,7 +11,7 @@ ports published on 127.0.0.1 (rootful netavark: a closed container port refuses,
 is the gateway's, not a proxy's). Modes:
   external   the shipped profile (openclaw-2026.9.yaml: OPENCLAW_SUPERVISOR_MODE=external): on
              SIGUSR2 the gateway exits 0 and clawinit spawns a new one;
-  in-process CLAWINIT_ENV=OPENCLAW_SUPERVISOR_MODE=in-process: the gateway restarts itself on
+  in-process CLAWINIT_ENV=OPENCLAW_SUPERVISOR_MODE (unsets it): the gateway restarts itself on
              SIGUSR2 inside the same pid.
 Per run: `podman run -d` -> gateway port accepting, its /readyz 200, clawinit's /ready 200;
 `podman kill --signal USR2` (to PID 1, which forwards it) -> the port refusing and accepting
@@ -102,7 +102,7 @@ def one_run(image, mode, poll):
         podman("volume", "rm", "-f", f"{NAME}-{v}", check=False)
     env = ["-e", "OPENCLAW_GATEWAY_TOKEN=bench-token-0123456789abcdef"]
     if mode == "in-process":
-        env += ["-e", "CLAWINIT_ENV=OPENCLAW_SUPERVISOR_MODE=in-process"]
+        env += ["-e", "CLAWINIT_ENV=OPENCLAW_SUPERVISOR_MODE"]  # NAME alone: unset
     run = ["run", "-d", "--name", NAME, *env,
            "-v", f"{NAME}-home:/home/node/.openclaw", "-v", f"{NAME}-state:/var/lib/clawinit",
            "-p", f"127.0.0.1:{GW_PORT}:18789", "-p", f"127.0.0.1:{PROBE_PORT}:8899",

@@ -81,6 +81,14 @@ OPENCLAW_RUN = [
     "docker restart -t 330 openclaw                    # a new container process; the volumes stay",
     'docker exec openclaw clawinit stop --wait         # "stopped: exit code 0 after 5.6s, graceful"',
 ]
+# examples/openclaw/README.md, the sh block under its Compose file (run with that file).
+OPENCLAW_COMPOSE = [
+    'export OPENCLAW_GATEWAY_TOKEN="$(openssl rand -hex 32)"   # or put it in .env beside the file',
+    "docker compose run --rm openclaw openclaw config set gateway.mode local   # once, into the volume",
+    "docker compose up -d",
+    "docker compose exec openclaw clawinit restart --wait",
+    "docker compose stop                # SIGTERM; clawinit drains 5 s, stops the gateway, exits 0",
+]
 # README "### Interactive use".
 INTERACTIVE_BLOCK = [
     "docker run -it --rm -e CLAWINIT_ON_CRASH=never openclaw-clawinit:2026.9 bash",
@@ -271,6 +279,7 @@ class ReadmeText(unittest.TestCase):
         example = sh_blocks_after(COMPOSE_README, None)
         self.assertEqual(example, COMPOSE_EXAMPLE)
         self.assertEqual(sh_blocks_after(OPENCLAW_README, "## Run it"), OPENCLAW_RUN)
+        self.assertEqual(sh_blocks_after(OPENCLAW_README, "## Dockerfile snippet"), OPENCLAW_COMPOSE)
 
 
 class DockerRun(unittest.TestCase):
@@ -380,7 +389,8 @@ class OpenClaw(unittest.TestCase):
 
     def child(self):
         pid = self.status()["child"]["pid"]
-        proc = eng("exec", "openclaw", "sh", "-c",
+        # As node: root in an exec lacks CAP_SYS_PTRACE, which another user's environ needs.
+        proc = eng("exec", "--user", "node", "openclaw", "sh", "-c",
                    f"grep -E '^(Name|Uid):' /proc/{pid}/status; tr '\\0' '\\n' < /proc/{pid}/environ",
                    check=True).stdout
         return pid, proc
@@ -394,7 +404,7 @@ class OpenClaw(unittest.TestCase):
         self.wait_ready("the real gateway ready")
         print(f"   openclaw ({ENGINE}): ready {time.monotonic() - started:.1f}s after run", flush=True)
         pid, proc = self.child()
-        self.assertIn("openclaw-gateway", proc)  # it renames itself
+        self.assertIn("Name:\topenclaw-gatewa", proc)  # it renames itself (comm: 15 chars)
         self.assertRegex(proc, r"Uid:\s+1000\s+1000")
         for var in ("HOME=/home/node", "USER=node", "OPENCLAW_SUPERVISOR_MODE=external"):
             self.assertIn(f"\n{var}\n", f"\n{proc}\n", proc)
@@ -444,6 +454,40 @@ class OpenClaw(unittest.TestCase):
         ns = self.ns_of(pid)
         self.assertIsNotNone(ns, f"no /proc/{pid} for the container's PID 1")
         return ns
+
+
+@unittest.skipUnless(ENGINE == "docker", "Compose runs against dockerd")
+class OpenClawCompose(unittest.TestCase):
+    """examples/openclaw/README.md's Compose file for 2026.9 and the commands under it, as
+    written, with the real gateway: healthy by the file's own healthcheck, `restart --wait`,
+    `stop` with exit 0."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="clawinit-oc-compose.")
+        block = "\n".join(blocks_after(OPENCLAW_README, "## Dockerfile snippet", "yaml"))
+        with open(os.path.join(self.dir, "docker-compose.yml"), "w") as f:
+            f.write(block + "\n")
+        self.addCleanup(subprocess.run, ["rm", "-rf", self.dir])
+        self.addCleanup(subprocess.run, ["docker-compose", "down", "-v", "-t", "0"],
+                        cwd=self.dir, capture_output=True)
+
+    def test_compose_block_as_written(self):
+        token = OPENCLAW_COMPOSE[0].split("#")[0].strip()
+        run = lambda line, **kw: sh(f"{token} && {line}", cwd=self.dir, **kw)  # noqa: E731
+        run(OPENCLAW_COMPOSE[1], timeout=240)
+        run(OPENCLAW_COMPOSE[2])
+        ps = lambda: subprocess.run(["docker-compose", "ps"], cwd=self.dir,  # noqa: E731
+                                    capture_output=True, text=True).stdout
+        # start_period 60s, interval 10s: dockerd's own schedule turns it healthy.
+        wait_for(lambda: "(healthy)" in ps(), "docker-compose ps to say healthy", timeout=300)
+        out = run(OPENCLAW_COMPOSE[3], timeout=330)
+        self.assertRegex(out.stdout, r"restarted: child pid \d+ -> \d+, ready after")
+        self.assertIn("(healthy)", ps())
+        run(OPENCLAW_COMPOSE[4], timeout=400)
+        name = subprocess.run(["docker-compose", "ps", "-q"], cwd=self.dir, capture_output=True,
+                              text=True).stdout.split()[0]
+        state = json.loads(eng("inspect", "-f", "{{json .State}}", name).stdout or "{}")
+        self.assertEqual((state.get("Running"), state.get("ExitCode")), (False, 0), state)
 
 
 class QuickStartDockerfile(unittest.TestCase):
