@@ -39,5 +39,5 @@ if ! podman image exists "$image"; then
     --build-arg OPENCLAW_VERSION=2026.9.6 --build-arg CLAWINIT_CONFIG_FILE=openclaw-2026.9.yaml \
     -t openclaw-clawinit:2026.9 . >/dev/null
 fi
-echo "# clawinit $(podman run --rm --entrypoint /usr/local/bin/clawinit "$image" --version 2>&1 | head -1)"
+echo "# clawinit $(podman run --rm --entrypoint /usr/local/bin/clawinit "$image" --version 2>/dev/null | head -1)"
 exec python3 bench/openclaw.py --image "$image" "$@"
