@@ -13,6 +13,14 @@ clawinit \\- PID-1 supervisor for one long-running network process in a containe
 .SH DESCRIPTION
 .nf
 ${help}.fi
+.SH EXIT STATUS
+Running a command: the child's exit code; 128+N if signal N ended it; then --remap-exit.
+127: the command was not found; 126: it could not be run (not executable, a directory, a
+script without #!); 2: a usage or configuration error (nothing was spawned).
+.PP
+stop, restart, status, probe, check-config: 0 done as asked; 1 done, but badly (SIGKILL was
+needed, the restart failed, the probe fails); 2 usage or configuration error; 3 timed out
+(--timeout); 4 no clawinit to talk to.
 .SH SEE ALSO
 ${DOCDIR}/README.md and the example configurations in
 ${DOCDIR}/examples/.

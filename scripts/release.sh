@@ -25,7 +25,10 @@ say() { printf '== release: %s\n' "$*"; }
 # --- packages -----------------------------------------------------------------------------
 packages=(g++ cmake make git file libboost1.81-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
           doctest-dev python3 dpkg-dev g++-aarch64-linux-gnu qemu-user-static)
-dpkg --print-foreign-architectures | grep -qx arm64 || { say "adding the arm64 architecture"; dpkg --add-architecture arm64; }
+# The arm64 yaml-cpp archive comes from Debian's arm64 package lists: this adds the arm64
+# architecture to THIS machine's dpkg (`dpkg --remove-architecture arm64` undoes it once no arm64
+# package is installed; the release installs none, it only downloads and unpacks one).
+dpkg --print-foreign-architectures | grep -qx arm64 || { say "adding the arm64 architecture to this machine's dpkg (dpkg --add-architecture arm64)"; dpkg --add-architecture arm64; }
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -92,6 +95,9 @@ for arch in amd64 arm64; do
   sed -e "s/@VERSION@/$version/" -e "s/@ARCH@/$arch/" \
       -e "s/@SIZE@/$(du -sk --exclude=DEBIAN "$root" | cut -f1)/" packaging/deb/control.in > "$root/DEBIAN/control"
   dpkg-deb --root-owner-group -Zxz --build "$root" "dist/clawinit_${version}_$arch.deb" >/dev/null
+  # Debian policy: every package carries /usr/share/doc/PACKAGE/copyright.
+  dpkg-deb -c "dist/clawinit_${version}_$arch.deb" | grep -q ' ./usr/share/doc/clawinit/copyright$' ||
+    { echo "scripts/release.sh: the .deb has no /usr/share/doc/clawinit/copyright" >&2; exit 1; }
 done
 
 # The FROM-scratch image per architecture: FROM scratch + ADD of the static binaries runs no

@@ -42,7 +42,8 @@ def main():
         sys.exit(f"check.py: no patterns in {a.ld}")
     matched = (patterns - len(missed)) / patterns
     for line in missed[:20]:
-        print(f"check.py: unmatched: {line}")
+        # Not an error by itself: a renamed function costs idle RSS, never correctness.
+        print(f"check.py: note: pattern matches no section (stale, harmless): {line}")
     print(f"check.py: {patterns - len(missed)} of {patterns} patterns ({matched:.1%}) match sections of {a.map}")
     if matched < a.min:
         sys.exit(f"check.py: below {a.min:.0%}: cmake/hot-text.ld is stale for this build; "

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "cli/http_get.hpp"
+#include "cli/subcommand_help.hpp"
 #include "cli/target.hpp"
 #include "config/duration.hpp"
 #include "config/signal_names.hpp"
@@ -31,6 +32,8 @@ struct SubOptions {
     bool json{false};
     std::optional<Duration> timeout;
     std::string pid, pid_file, probe, config;
+    std::string root;  // check-config --root: where /etc/passwd and /etc/group are
+    bool help{false};
 };
 
 SubOptions parse(const std::vector<std::string>& args) {
@@ -43,7 +46,11 @@ SubOptions parse(const std::vector<std::string>& args) {
                 throw ConfigError(fmt::format("{} {}: needs a value", o.name, a));
             return args[++i];
         };
-        if (a == "--wait")
+        if (a == "--help" || a == "-h")
+            o.help = true;
+        else if (a == "--root" && o.name == "check-config")
+            o.root = value();
+        else if (a == "--wait")
             o.wait = true;
         else if (a == "--json")
             o.json = true;
@@ -61,7 +68,7 @@ SubOptions parse(const std::vector<std::string>& args) {
                 throw ConfigError(fmt::format("{} --timeout: bad duration '{}'", o.name, args[i]));
         } else if (!a.empty() && a.front() == '-') {
             throw ConfigError(
-                fmt::format("{}: unknown option '{}' (see clawinit --help)", o.name, a));
+                fmt::format("{}: unknown option '{}' (see clawinit {} --help)", o.name, a, o.name));
         } else {
             o.words.push_back(a);
         }
@@ -142,9 +149,24 @@ Published published(const std::optional<IpEndpoint>& probe) {
     return p;
 }
 
+// The pid the running clawinit gives in /status; nullopt when its probe server cannot be asked.
+std::optional<pid_t> published_pid(const std::optional<IpEndpoint>& probe) {
+    if (!probe) return std::nullopt;
+    const HttpResult status = http_get(*probe, "/status", 2s);
+    if (status.status != 200) return std::nullopt;
+    const JsonValue* pid = status_document(status.body).find("pid");
+    const auto value = pid ? pid->integer<pid_t>() : std::nullopt;
+    if (!value || *value <= 0) return std::nullopt;
+    return value;
+}
+
+pid_t target_pid(const SubOptions& o, const std::optional<IpEndpoint>& probe) {
+    return find_target(o.pid, o.pid_file, [&] { return published_pid(probe); });
+}
+
 int stop(const SubOptions& o, const Config& config) {
-    const pid_t pid = find_target(o.pid, o.pid_file);
     const auto probe = probe_of(o, config);
+    const pid_t pid = target_pid(o, probe);
     const Duration stop_timeout = (o.wait ? published(probe).stop_timeout : std::nullopt)
                                       .value_or(config.drain_delay + config.grace);
     const auto deadline = SteadyClock::now() + o.timeout.value_or(stop_timeout + 30s);
@@ -190,8 +212,8 @@ int stop(const SubOptions& o, const Config& config) {
 }
 
 int restart(const SubOptions& o, const Config& config) {
-    const pid_t pid = find_target(o.pid, o.pid_file);
     const auto probe = probe_of(o, config);
+    const pid_t pid = target_pid(o, probe);
     // The signal the running clawinit restarts on, as it says itself; this process's config
     // only when its probe server cannot be asked.
     const Published target = published(probe);
@@ -329,8 +351,22 @@ int probe(const SubOptions& o, const Config& config) {
 }
 
 int check_config(const SubOptions& o, const Environment& env) {
-    if (o.words.size() != 1) throw ConfigError("usage: clawinit check-config FILE");
-    std::fputs(to_yaml(load_file_only(o.words.front(), env)).c_str(), stdout);
+    if (o.words.size() != 1) throw ConfigError("usage: clawinit check-config [--root DIR] FILE");
+    if (!o.root.empty()) set_user_database_root(o.root);
+    try {
+        std::fputs(to_yaml(load_file_only(o.words.front(), env)).c_str(), stdout);
+    } catch (const ConfigError& error) {
+        const std::string what = error.what();
+        // A file meant for an image names the image's users: say how to check it here.
+        if (o.root.empty() && (what.find("unknown user '") != std::string::npos ||
+                               what.find("unknown group '") != std::string::npos))
+            throw ConfigError(what +
+                              "; a file meant for an image: check it against the image's "
+                              "/etc/passwd with `clawinit check-config --root DIR FILE` (DIR: "
+                              "the image's root, e.g. from `podman image mount IMAGE`), or run "
+                              "check-config inside the image");
+        throw;
+    }
     return k_ok;
 }
 
@@ -344,6 +380,10 @@ bool is_subcommand(std::string_view word) {
 int run_subcommand(const std::vector<std::string>& args, const Environment& env) {
     try {
         const SubOptions o = parse(args);
+        if (o.help) {
+            std::fputs(std::string(subcommand_help(o.name).value_or("")).c_str(), stdout);
+            return k_ok;
+        }
         if (o.name == "check-config") return check_config(o, env);
         const Config config = target_config(o, env);
         if (o.name == "stop") return stop(o, config);

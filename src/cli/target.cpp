@@ -1,16 +1,20 @@
 #include "cli/target.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "cli/subcommands.hpp"
 #include "sys/regular_file.hpp"
 
 namespace clawinit {
@@ -46,10 +50,111 @@ pid_t parse_pid(const std::string& text, const std::string& where) {
     return pid;
 }
 
+// What /proc says about pid; comm empty when it is gone (or unreadable).
+ProcessInfo process_info(pid_t pid) {
+    ProcessInfo info{pid, 0, trim(read_text(fmt::format("/proc/{}/comm", pid))), {}};
+    const std::string cmdline = read_text(fmt::format("/proc/{}/cmdline", pid));
+    for (std::size_t at = 0; at < cmdline.size();) {
+        const std::size_t end = std::min(cmdline.find('\0', at), cmdline.size());
+        info.argv.push_back(cmdline.substr(at, end - at));
+        at = end + 1;
+    }
+    // "pid (comm) state ppid ...": comm may hold spaces and parentheses; the last ')' ends it.
+    const std::string stat = read_text(fmt::format("/proc/{}/stat", pid));
+    const std::size_t close = stat.rfind(')');
+    if (close != std::string::npos) {
+        std::istringstream rest(stat.substr(close + 1));
+        std::string state;
+        rest >> state >> info.ppid;
+    }
+    return info;
+}
+
+std::string pid_namespace(const std::string& proc_entry) {
+    std::error_code ec;
+    return std::filesystem::read_symlink(proc_entry + "/ns/pid", ec).string();
+}
+
+// The processes of this PID namespace (a host also sees its containers' processes, each with
+// another namespace: their clawinit is not ours to signal).
+std::vector<ProcessInfo> all_processes() {
+    const std::string own_namespace = pid_namespace("/proc/self");
+    std::vector<ProcessInfo> processes;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+        const std::string name = entry.path().filename().string();
+        pid_t pid = 0;
+        const auto [end, parse] = std::from_chars(name.data(), name.data() + name.size(), pid);
+        if (parse != std::errc() || end != name.data() + name.size()) continue;
+        if (pid_namespace(entry.path().string()) != own_namespace) continue;
+        ProcessInfo info = process_info(pid);
+        if (!info.comm.empty()) processes.push_back(std::move(info));
+    }
+    return processes;
+}
+
+std::string name_of(const ProcessInfo& process) {
+    return !process.comm.empty() ? process.comm
+                                 : (process.argv.empty() ? std::string() : process.argv.front());
+}
+
 }  // namespace
 
-pid_t find_target(const std::string& pid_option, const std::string& pid_file) {
+bool is_clawinit(const ProcessInfo& process) {
+    return process.comm == "clawinit" ||
+           (!process.argv.empty() && base_name(process.argv.front()) == "clawinit");
+}
+
+bool is_clawinit_supervisor(const ProcessInfo& process) {
+    return is_clawinit(process) && !(process.argv.size() > 1 && is_subcommand(process.argv[1]));
+}
+
+std::optional<pid_t> choose_supervisor(const std::vector<ProcessInfo>& processes, pid_t self,
+                                       std::string& why) {
+    std::vector<const ProcessInfo*> found;
+    for (const ProcessInfo& p : processes)
+        if (p.pid != self && is_clawinit_supervisor(p)) found.push_back(&p);
+    // A clawinit below another (nested, or a subreaper's child) is not the one to drive.
+    std::vector<pid_t> outer;
+    for (const ProcessInfo* p : found) {
+        const bool nested = std::any_of(found.begin(), found.end(),
+                                        [&](const ProcessInfo* q) { return q->pid == p->ppid; });
+        if (!nested) outer.push_back(p->pid);
+    }
+    if (outer.size() == 1) return outer.front();
+    if (outer.empty()) {
+        why = "no clawinit process found";
+    } else {
+        why =
+            fmt::format("several clawinit processes (pids {}): pass --pid", fmt::join(outer, " "));
+    }
+    return std::nullopt;
+}
+
+pid_t find_target(const std::string& pid_option, const std::string& pid_file,
+                  const std::function<std::optional<pid_t>()>& published_pid) {
     pid_t pid = 1;
+    if (pid_option.empty() && pid_file.empty()) {
+        const ProcessInfo init = process_info(1);
+        if (is_clawinit(init)) return 1;
+        // An init in front of clawinit: the pid clawinit's probe publishes, checked like any
+        // other. It is a pid in clawinit's PID namespace: from another namespace (a host
+        // client with --probe) it names something else, and that is an error, not a scan that
+        // could find another container's clawinit.
+        if (const std::optional<pid_t> published = published_pid ? published_pid() : std::nullopt) {
+            if (is_clawinit(process_info(*published))) return *published;
+            throw TargetError(fmt::format(
+                "pid 1 is not clawinit (it is '{}'), and the pid its probe server gives ({}) is "
+                "not clawinit here: run the client in clawinit's PID namespace or pass --pid",
+                name_of(init), *published));
+        }
+        // No probe to ask: the one clawinit supervisor in this PID namespace.
+        std::string why;
+        if (const std::optional<pid_t> found = choose_supervisor(all_processes(), ::getpid(), why))
+            return *found;
+        throw TargetError(
+            fmt::format("pid 1 is not clawinit (it is '{}') and {}", name_of(init), why));
+    }
     if (!pid_option.empty()) {
         pid = parse_pid(pid_option, "--pid");
     } else if (!pid_file.empty()) {
@@ -61,12 +166,10 @@ pid_t find_target(const std::string& pid_option, const std::string& pid_file) {
     }
     if (::kill(pid, 0) != 0 && errno == ESRCH)
         throw TargetError(fmt::format("no process with pid {}", pid));
-    const std::string comm = trim(read_text(fmt::format("/proc/{}/comm", pid)));
-    std::string argv0 = read_text(fmt::format("/proc/{}/cmdline", pid));
-    argv0 = argv0.substr(0, argv0.find('\0'));
-    if (comm != "clawinit" && base_name(argv0) != "clawinit")
+    const ProcessInfo process = process_info(pid);
+    if (!is_clawinit(process))
         throw TargetError(
-            fmt::format("pid {} is not clawinit (it is '{}')", pid, comm.empty() ? argv0 : comm));
+            fmt::format("pid {} is not clawinit (it is '{}')", pid, name_of(process)));
     return pid;
 }
 

@@ -10,6 +10,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "config/endpoint.hpp"
@@ -23,6 +24,27 @@ enum class OnCrash { never, on_failure, always };
 enum class KillScope { child, group };
 enum class LogFormat { text, json };
 enum class LogLevel { trace, debug, info, warn, error, off };
+
+// The one name of each level: what --log-level takes and what every log line prints (JSON
+// "level", the text line's level word), so a shipper's filter and the flag read the same.
+// --log-level also takes `warning` (spdlog's and journald's word) for warn.
+constexpr std::string_view log_level_name(LogLevel level) {
+    switch (level) {
+        case LogLevel::trace:
+            return "trace";
+        case LogLevel::debug:
+            return "debug";
+        case LogLevel::info:
+            return "info";
+        case LogLevel::warn:
+            return "warn";
+        case LogLevel::error:
+            return "error";
+        case LogLevel::off:
+            return "off";
+    }
+    return "off";
+}
 
 // A user-facing configuration mistake, found before anything is spawned. main() prints
 // what() as one line and exits 2.

@@ -14,13 +14,17 @@ namespace clawinit {
 namespace {
 
 constexpr std::string_view k_usage =
-    "Usage: clawinit [OPTIONS] [--] COMMAND [ARG...]     run COMMAND under supervision\n"
-    "       clawinit stop    [--wait] [--pid PID]        ask a running clawinit to stop (SIGTERM)\n"
-    "       clawinit restart [--wait] [--pid PID]        ask it to restart the gateway\n"
-    "       clawinit status  [--json] [--probe ADDR]     print the state of a running clawinit\n"
-    "       clawinit probe   live|ready|startup|healthcheck [--probe ADDR]   exit 0 if it passes\n"
-    "       clawinit check-config FILE                   validate FILE, print the effective "
-    "config\n"
+    "Usage: clawinit [OPTIONS] [--] COMMAND [ARG...]  run COMMAND under supervision\n"
+    "       clawinit stop    [--wait] [--timeout D] [--pid PID|--pid-file FILE] [--probe ADDR]\n"
+    "                                                 ask a running clawinit to stop (SIGTERM)\n"
+    "       clawinit restart [--wait] [--timeout D] [--pid PID|--pid-file FILE] [--probe ADDR]\n"
+    "                                                 ask it to restart the gateway\n"
+    "       clawinit status  [--json] [--timeout D] [--probe ADDR]\n"
+    "                                                 print the state of a running clawinit\n"
+    "       clawinit probe   live|ready|startup|healthcheck [--timeout D] [--probe ADDR]\n"
+    "                                                 exit 0 if that probe passes\n"
+    "       clawinit check-config [--root DIR] FILE   validate FILE, print the effective config\n"
+    "       clawinit SUBCOMMAND --help                that subcommand's options and exit codes\n"
     "       clawinit --version | --help\n";
 
 constexpr std::string_view k_sources =

@@ -71,7 +71,11 @@ ParsedArgs parse_args(const std::vector<std::string>& args) {
         }
         const OptionSpec* option = lookup_flag(flag);
         if (option == nullptr) {
-            throw ConfigError("unknown option '" + flag + "' (see --help)");
+            const OptionSpec* meant =
+                flag.starts_with("--") ? closest_option(std::string_view(flag).substr(2)) : nullptr;
+            throw ConfigError("unknown option '" + flag + "'" +
+                              (meant ? "; did you mean '--" + std::string(meant->name) + "'?"
+                                     : std::string(" (see --help)")));
         }
         if (!value) {
             if (i + 1 == args.size()) {

@@ -21,10 +21,18 @@ constexpr std::array k_kill_scope{Choice<KillScope>{"child", KillScope::child},
                                   Choice<KillScope>{"group", KillScope::group}};
 constexpr std::array k_log_format{Choice<LogFormat>{"text", LogFormat::text},
                                   Choice<LogFormat>{"json", LogFormat::json}};
-constexpr std::array k_log_level{
-    Choice<LogLevel>{"trace", LogLevel::trace}, Choice<LogLevel>{"debug", LogLevel::debug},
-    Choice<LogLevel>{"info", LogLevel::info},   Choice<LogLevel>{"warn", LogLevel::warn},
-    Choice<LogLevel>{"error", LogLevel::error}, Choice<LogLevel>{"off", LogLevel::off}};
+// The names log lines print (log_level_name), then `warning`, an alias that is read but never
+// printed: choice_name() returns the first match.
+constexpr Choice<LogLevel> level_choice(LogLevel level) {
+    return {log_level_name(level), level};
+}
+constexpr std::array k_log_level{level_choice(LogLevel::trace),
+                                 level_choice(LogLevel::debug),
+                                 level_choice(LogLevel::info),
+                                 level_choice(LogLevel::warn),
+                                 level_choice(LogLevel::error),
+                                 level_choice(LogLevel::off),
+                                 Choice<LogLevel>{"warning", LogLevel::warn}};
 
 using Values = std::vector<std::string>;
 
@@ -333,7 +341,7 @@ constexpr std::array k_options{
                .set = set_choice<&Config::log_format, k_log_format>,
                .get = get_choice<&Config::log_format, k_log_format>},
     OptionSpec{.name = "log-level", .placeholder = "L",
-               .help = "trace, debug, info, warn, error or off",
+               .help = "trace, debug, info, warn (or warning), error or off",
                .set = set_choice<&Config::log_level, k_log_level>,
                .get = get_choice<&Config::log_level, k_log_level>},
 };
@@ -348,6 +356,44 @@ std::span<const OptionSpec> option_table() {
 const OptionSpec* find_option(std::string_view name) {
     const auto it = std::ranges::find(k_options, name, &OptionSpec::name);
     return it == k_options.end() ? nullptr : &*it;
+}
+
+namespace {
+
+// Levenshtein distance: a misspelt key is rarely more than a letter or two off.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+}  // namespace
+
+const OptionSpec* closest_option(std::string_view name) {
+    std::string dashed(name);
+    std::ranges::replace(dashed, '_', '-');
+    for (char& c : dashed)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    const OptionSpec* best = nullptr;
+    std::size_t best_distance = 3;  // more than 2 edits away is another word
+    for (const OptionSpec& option : k_options) {
+        if (option.name == k_config_option) continue;  // never a key in a file
+        const std::size_t d = edit_distance(dashed, option.name);
+        if (d < best_distance) {
+            best = &option;
+            best_distance = d;
+        }
+    }
+    return best;
 }
 
 const OptionSpec* find_short_option(char flag) {

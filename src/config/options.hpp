@@ -35,6 +35,9 @@ std::span<const OptionSpec> option_table();
 
 // By long name ("grace") or short flag ('c'); nullptr if there is none.
 const OptionSpec* find_option(std::string_view name);
+// The option a misspelt name most likely meant (at most 2 edits away, or a key written with
+// '_' for '-'), nullptr when none is close: for "did you mean" in errors.
+const OptionSpec* closest_option(std::string_view name);
 const OptionSpec* find_short_option(char flag);
 
 // "CLAWINIT_" + the name upper-cased, '-' -> '_': CLAWINIT_RESTART_SIGNAL.

@@ -215,13 +215,10 @@ private:
     }
 
     // "restart_signal" is a likely slip for "restart-signal", so say so.
-    static std::string suggestion(std::string name) {
-        std::ranges::replace(name, '_', '-');
-        const OptionSpec* option = find_option(name);
-        if (option == nullptr || option->name == k_config_option) {
-            return " (see --help)";
-        }
-        return "; did you mean '" + name + "'?";
+    static std::string suggestion(const std::string& name) {
+        const OptionSpec* option = closest_option(name);
+        if (option == nullptr) return " (see --help)";
+        return "; did you mean '" + std::string(option->name) + "'?";
     }
 
     const std::string& m_path;

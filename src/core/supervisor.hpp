@@ -1,7 +1,7 @@
 // The whole lifecycle of clawinit as a pure state machine: events and the current time in,
 // actions out. Nothing here forks, kills, reads a clock or logs, so every rule of README
-// "Behaviour" (signals, stop, restart, crash, leftovers, exit code) is a doctest case with a fake clock
-// (tests/unit/test_supervisor.cpp). runtime/ turns fds and timers into events and carries out
+// "Behaviour" (signals, stop, restart, crash, leftovers, exit code) is a doctest case with a fake
+// clock (tests/unit/test_supervisor.cpp). runtime/ turns fds and timers into events and carries out
 // the actions.
 #pragma once
 

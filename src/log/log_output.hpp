@@ -1,6 +1,6 @@
 // Where clawinit's log lines go: stderr, written without ever blocking the event loop
-// (README "Operating it", Logs). A stalled reader costs lines (held in a bounded buffer, then counted
-// and reported when output resumes), never a forward, a reap or a probe answer.
+// (README "Operating it", Logs). A stalled reader costs lines (held in a bounded buffer, then
+// counted and reported when output resumes), never a forward, a reap or a probe answer.
 #pragma once
 
 #include <chrono>

@@ -5,6 +5,8 @@
 #include <spdlog/pattern_formatter.h>
 #include <unistd.h>
 
+#include <memory>
+
 #include "json/escape.hpp"
 #include "log/log_output.hpp"
 
@@ -33,16 +35,53 @@ spdlog::level::level_enum to_spdlog(LogLevel level) {
     return spdlog::level::info;
 }
 
+LogLevel from_spdlog(spdlog::level::level_enum level) {
+    switch (level) {
+        case spdlog::level::trace:
+            return LogLevel::trace;
+        case spdlog::level::debug:
+            return LogLevel::debug;
+        case spdlog::level::info:
+            return LogLevel::info;
+        case spdlog::level::warn:
+            return LogLevel::warn;
+        case spdlog::level::err:
+        case spdlog::level::critical:
+            return LogLevel::error;
+        default:
+            return LogLevel::off;
+    }
+}
+
+// The level as --log-level names it (log_level_name), not spdlog's own word ("warning" for
+// warn): a shipper filtering on "level" uses the flag's spelling.
+class LevelName final : public spdlog::custom_flag_formatter {
+public:
+    void format(const spdlog::details::log_msg& msg, const std::tm&,
+                spdlog::memory_buf_t& dest) override {
+        const std::string_view name = log_level_name(from_spdlog(msg.level));
+        dest.append(name.data(), name.data() + name.size());
+    }
+    std::unique_ptr<custom_flag_formatter> clone() const override {
+        return std::make_unique<LevelName>();
+    }
+};
+
+std::unique_ptr<spdlog::pattern_formatter> make_formatter(const std::string& pattern) {
+    auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
+    formatter->add_flag<LevelName>('*').set_pattern(pattern);
+    return formatter;
+}
+
 // spdlog formats the time and level (the same text and JSON shapes as ever); LogOutput writes
 // the line. One formatter per format, made on first use.
 spdlog::pattern_formatter& formatter(LogFormat format) {
-    static spdlog::pattern_formatter text("%Y-%m-%dT%H:%M:%S.%eZ clawinit %l: %v",
-                                          spdlog::pattern_time_type::utc);
+    // %* is the level's name (LevelName).
+    static const auto text = make_formatter("%Y-%m-%dT%H:%M:%S.%eZ clawinit %*: %v");
     // %v is the quoted message and the members after it: see format_log_line.
-    static spdlog::pattern_formatter json(
-        R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","logger":"clawinit","msg":%v})",
-        spdlog::pattern_time_type::utc);
-    return format == LogFormat::json ? json : text;
+    static const auto json = make_formatter(
+        R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%*","logger":"clawinit","msg":%v})");
+    return format == LogFormat::json ? *json : *text;
 }
 
 LogOutput& output() {

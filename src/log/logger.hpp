@@ -1,6 +1,6 @@
-// clawinit's own log lines on stderr (README "Operating it", Logs): one line per lifecycle event, as
-// text or JSON lines. The child's stdout/stderr never pass through here. Writing never
-// blocks: see log/log_output.hpp.
+// clawinit's own log lines on stderr (README "Operating it", Logs): one line per lifecycle event,
+// as text or JSON lines. The child's stdout/stderr never pass through here. Writing never blocks:
+// see log/log_output.hpp.
 #pragma once
 
 #include <chrono>

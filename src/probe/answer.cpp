@@ -174,6 +174,7 @@ ProbeAnswer answer_status(const ProbeSnapshot& s) {
         body += R"(,"restart_signal":)" + quoted(signal_name(s.restart_signal));
     body += R"(,"restart_timeout":)" + format_sample_value(s.restart_timeout_seconds);
     body += R"(,"stop_timeout":)" + format_sample_value(s.stop_timeout_seconds);
+    if (s.pid > 0) body += R"(,"pid":)" + std::to_string(s.pid);
     body += "}";
     return json_answer(200, std::move(body));
 }

@@ -31,6 +31,9 @@ struct ProbeSnapshot {
     int restart_signal{0};  // the first --restart-signal: what `restart` sends
     double restart_timeout_seconds{0};
     double stop_timeout_seconds{0};  // drain delay + grace: the longest a stop takes
+    // clawinit's own pid in its PID namespace: a client in that namespace finds it when it is
+    // not PID 1 (`docker run --init`, a pod sharing its process namespace).
+    int pid{0};
 
     // /metrics
     std::uint64_t restarts_signal{0};

@@ -31,8 +31,10 @@ Runtime::Runtime(const Config& config, sigset_t child_mask, std::optional<UserId
       m_supervisor(config),
       m_log_retry(m_io) {
     m_spawn.command = config.command;
-    // HOME, USER, LOGNAME and SHELL of the --user switch, then `env` (config/child_env.hpp).
-    m_spawn.env = child_environment(environ, environment_changes(config));
+    // HOME, USER, LOGNAME and SHELL of the --user switch, then `env` (config/child_env.hpp);
+    // NOTIFY_SOCKET and WATCHDOG_* are for clawinit, the main process (sys/sd_notify.hpp).
+    m_spawn.env = without_notify_variables(child_environment(environ, environment_changes(config)));
+    m_notifier = Notifier::from_environment(m_io);
     m_spawn.user = std::move(user);
     m_spawn.child_mask = child_mask;
     // Probe connections and spawns should not meet a low soft fd limit; the child gets the
@@ -129,6 +131,10 @@ void Runtime::dispatch(Event event) {
     }
     m_dispatching = false;
     follow_child();
+    if (m_notifier)
+        m_notifier->update({m_supervisor.status(), m_supervisor.reason(), m_supervisor.ready(),
+                            m_supervisor.restart_pending()},
+                           m_supervisor.live());
 }
 
 void Runtime::execute(const Action& action) {
@@ -412,6 +418,7 @@ ProbeSnapshot Runtime::snapshot() const {
         std::chrono::duration<double>(m_config.effective_restart_timeout()).count();
     s.stop_timeout_seconds =
         std::chrono::duration<double>(m_config.drain_delay + m_config.grace).count();
+    s.pid = m_own_pid;
     s.zombies_reaped = m_zombies_reaped;
     if (stats.last_stop_duration)
         s.last_stop_seconds = std::chrono::duration<double>(*stats.last_stop_duration).count();

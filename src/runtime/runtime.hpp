@@ -23,6 +23,7 @@
 #include "probe/check.hpp"
 #include "probe/server.hpp"
 #include "probe/snapshot.hpp"
+#include "runtime/notifier.hpp"
 #include "state/state.hpp"
 #include "sys/fd.hpp"
 #include "sys/spawn.hpp"
@@ -84,6 +85,7 @@ private:
     boost::asio::steady_timer m_log_retry;  // for a log output the loop cannot wait on
     bool m_log_watched{false};
     std::unique_ptr<ProbeServer> m_probe;
+    std::unique_ptr<Notifier> m_notifier;  // sd_notify, when NOTIFY_SOCKET is set
     std::unique_ptr<Check> m_ready_check;
     std::unique_ptr<Check> m_live_check;
     int m_checked_pid{0};    // the child the checks are following

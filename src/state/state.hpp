@@ -1,5 +1,5 @@
-// What clawinit remembers across container restarts (README "Operating it", State), and its JSON form.
-// Pure: no files, no clock; state_file.hpp does the syscalls.
+// What clawinit remembers across container restarts (README "Operating it", State), and its JSON
+// form. Pure: no files, no clock; state_file.hpp does the syscalls.
 #pragma once
 
 #include <cstdint>

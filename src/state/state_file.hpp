@@ -1,5 +1,6 @@
 // state.json on disk: read at start, replaced atomically on every lifecycle change.
-// Nothing here is fatal (README "Operating it", State): problems come back as text for the caller to log.
+// Nothing here is fatal (README "Operating it", State): problems come back as text for the caller
+// to log.
 #pragma once
 
 #include <string>

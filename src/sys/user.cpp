@@ -134,8 +134,22 @@ UserIds resolve_user(std::string_view spec, std::string_view passwd_text,
     return ids;
 }
 
+namespace {
+std::string& user_database_root() {
+    static std::string root = "/";
+    return root;
+}
+}  // namespace
+
+void set_user_database_root(std::string root) {
+    if (root.empty() || root.back() != '/') root += '/';
+    user_database_root() = std::move(root);
+}
+
 UserIds resolve_user(std::string_view spec) {
-    return resolve_user(spec, read_file("/etc/passwd"), read_file("/etc/group"));
+    const std::string& root = user_database_root();
+    return resolve_user(spec, read_file((root + "etc/passwd").c_str()),
+                        read_file((root + "etc/group").c_str()));
 }
 
 std::vector<std::string> user_environment(const UserIds& ids) {

@@ -33,8 +33,13 @@ inline constexpr unsigned k_max_id = 4294967294U;
 UserIds resolve_user(std::string_view spec, std::string_view passwd_text,
                      std::string_view group_text);
 
-// Same, reading /etc/passwd and /etc/group (missing files read as empty).
+// Same, reading /etc/passwd and /etc/group (missing files read as empty), under the root set
+// below.
 UserIds resolve_user(std::string_view spec);
+
+// Where resolve_user(spec) finds etc/passwd and etc/group: "/" unless `check-config --root DIR`
+// set it, to check an image's config file against the image's files from another machine.
+void set_user_database_root(std::string root);
 
 // What a switch to `ids` changes in the child's environment, as runuser and `setpriv
 // --reset-env` do (gosu and su-exec set HOME alone): HOME, USER, LOGNAME and SHELL from the

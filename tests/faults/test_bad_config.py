@@ -25,6 +25,10 @@ from harness import (CHILD, CLAWINIT, ClawinitTest, children_of, descendants_of,
 QUIET = ["--probe-listen", "off"]
 NO_USER = "nosuchuser-clawinit"
 UNKNOWN_USER = f"unknown user '{NO_USER}' (not in /etc/passwd; a numeric uid needs no entry)"
+# check-config's addition to an unknown user or group: how to check a file meant for an image.
+IMAGE_HINT = ("; a file meant for an image: check it against the image's /etc/passwd with "
+              "`clawinit check-config --root DIR FILE` (DIR: the image's root, e.g. from "
+              "`podman image mount IMAGE`), or run check-config inside the image")
 
 
 def clean_env(**extra):
@@ -59,25 +63,27 @@ class BadConfig(ClawinitTest):
         self.assertEqual(run.stderr().strip(), f"clawinit: error: {message}")
         self.assertFalse(os.path.exists(self.marker), "the command was spawned")
 
-    def assert_file_refused(self, text, message_after_path):
+    def assert_file_refused(self, text, message_after_path, check_config_adds=""):
+        """The run refuses the file with one line; check-config with the same line (plus, for an
+        unknown user or group, how to check a file meant for an image: check_config_adds)."""
         path = self.config(text)
         message = f"{path}:{message_after_path}"
         self.assert_refused(["-c", path], message)
         out = check_config(path)
         self.assertEqual(out.returncode, 2, out.stdout)
-        self.assertEqual(out.stderr.strip(), f"clawinit: error: {message}")
+        self.assertEqual(out.stderr.strip(), f"clawinit: error: {message}{check_config_adds}")
         self.assertEqual(out.stdout, "")
 
     # -- in the file: FILE:LINE:COL: key 'KEY': ... ------------------------------------------
     def test_unknown_user_in_the_file(self):
         self.assert_file_refused(f"grace: 2s\nuser: {NO_USER}\n",
-                                 f"2:7: key 'user': {UNKNOWN_USER}")
+                                 f"2:7: key 'user': {UNKNOWN_USER}", IMAGE_HINT)
 
     def test_unknown_group_in_the_file(self):
         self.assert_file_refused(
             "user: root:nosuchgroup-clawinit\n",
             "1:7: key 'user': unknown group 'nosuchgroup-clawinit' (not in /etc/group; "
-            "a numeric gid needs no entry)")
+            "a numeric gid needs no entry)", IMAGE_HINT)
 
     def test_uid_minus_one_in_the_file(self):
         self.assert_file_refused('user: "4294967295"\n',

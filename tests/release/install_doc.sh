@@ -47,6 +47,11 @@ grep -q "^clawinit $version (commit [0-9a-f]*, linux-amd64)$" "$blocks/out" ||
   { echo "README Install: --version did not print the version, commit and arch" >&2; exit 1; }
 [ -x /usr/local/bin/clawinit ] && [ -x /usr/bin/clawinit ] && [ -f /usr/share/man/man1/clawinit.1.gz ] ||
   { echo "README Install: the binary, the .deb's binary or its man page is missing" >&2; exit 1; }
+# Debian policy's copyright file, and the man page's exit codes (issue 23).
+[ -s /usr/share/doc/clawinit/copyright ] ||
+  { echo "README Install: the .deb has no /usr/share/doc/clawinit/copyright" >&2; exit 1; }
+zcat /usr/share/man/man1/clawinit.1.gz | grep -q '^\.SH EXIT STATUS' ||
+  { echo "README Install: the man page has no EXIT STATUS section" >&2; exit 1; }
 # The .deb's example configs (issue 16: under /usr/share/doc/clawinit/).
 for f in image/clawinit.yaml openclaw/openclaw-2026.9.yaml openclaw/openclaw-2026.3.11.yaml \
          k8s/base/deployment.yaml k8s/base/kustomization.yaml podman/pod.yaml \

@@ -136,6 +136,21 @@ TEST_CASE("good values land in the config") {
     CHECK(with("config", "/etc/clawinit.yaml").config_file == "/etc/clawinit.yaml");
 }
 
+TEST_CASE("--log-level reads the names log lines print, and warning for warn") {
+    for (const LogLevel level : {LogLevel::trace, LogLevel::debug, LogLevel::info, LogLevel::warn,
+                                 LogLevel::error, LogLevel::off}) {
+        CAPTURE(log_level_name(level));
+        const Config config = with("log-level", log_level_name(level));
+        CHECK(config.log_level == level);
+        CHECK(option("log-level").get(config) ==
+              std::vector<std::string>{std::string(log_level_name(level))});
+    }
+    // The alias is read, and written back as the one name.
+    const Config alias = with("log-level", "warning");
+    CHECK(alias.log_level == LogLevel::warn);
+    CHECK(option("log-level").get(alias) == std::vector<std::string>{"warn"});
+}
+
 TEST_CASE("repeatable setters append, ignore repeats and keep the last mapping") {
     Config config;
     option("restart-signal").set(config, "USR2");
@@ -216,7 +231,7 @@ TEST_CASE("bad values throw ValueError that quotes the value and shows the forms
         {"remap-exit", "143", "bad mapping '143'"},
         {"pdeath-signal", "SIGNOPE", "bad signal 'SIGNOPE'"},
         {"log-format", "xml", "bad value 'xml' (use text or json)"},
-        {"log-level", "verbose", "(use trace, debug, info, warn, error or off)"},
+        {"log-level", "verbose", "(use trace, debug, info, warn, error, off or warning)"},
     };
     for (const Case& c : cases) {
         CAPTURE(c.option);

@@ -113,6 +113,9 @@ TEST_CASE("errors name file, 1-based line and column, and the key") {
     };
     const Case cases[] = {
         {"grace: 8s\nfoo: 1\n", "2:1: key 'foo': unknown key (see --help)"},
+        {"gracee: 8s\n", "1:1: key 'gracee': unknown key; did you mean 'grace'?"},
+        {"readycheck: tcp://127.0.0.1:1\n",
+         "1:1: key 'readycheck': unknown key; did you mean 'ready-check'?"},
         {"restart_signal: USR2\n",
          "1:1: key 'restart_signal': unknown key; did you mean 'restart-signal'?"},
         {"config: other.yaml\n",

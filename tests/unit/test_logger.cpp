@@ -51,7 +51,20 @@ TEST_CASE("a JSON line without fields keeps its old shape") {
     CHECK(line.rfind(k_json_start, 0) == 0);
     CHECK(without_time(line, k_json_start.size()) ==
           std::string(k_json_start) +
-              R"(","level":"warning","logger":"clawinit","msg":"a \"q\" \\ w\n"})" + "\n");
+              R"(","level":"warn","logger":"clawinit","msg":"a \"q\" \\ w\n"})" + "\n");
+}
+
+TEST_CASE("every line prints its level as --log-level names it") {
+    for (const LogLevel level :
+         {LogLevel::trace, LogLevel::debug, LogLevel::info, LogLevel::warn, LogLevel::error}) {
+        const std::string name(log_level_name(level));
+        CAPTURE(name);
+        CHECK(without_time(format_log_line(LogFormat::text, level, "m"), 0) ==
+              " clawinit " + name + ": m\n");
+        const JsonParse parsed = parse_json(format_log_line(LogFormat::json, level, "m"));
+        REQUIRE_MESSAGE(parsed.value, parsed.error);
+        CHECK(*parsed.value->find("level")->string() == name);
+    }
 }
 
 TEST_CASE("a JSON line carries the event and fields after msg, and reads back") {

@@ -160,12 +160,13 @@ TEST_CASE("probe answers: /status JSON") {
     s.restart_signal = SIGUSR2;
     s.restart_timeout_seconds = 300;
     s.stop_timeout_seconds = 305.5;
+    s.pid = 7;
 
     SUBCASE("running") {
         const std::string body = answer_probe("GET", "/status", s).body;
         CHECK(body ==
               R"({"status":"running","uptime":12345,"child":{"pid":42,"restarts":1,"last_exit":1},)"
-              R"("restart_signal":"SIGUSR2","restart_timeout":300,"stop_timeout":305.5})"
+              R"("restart_signal":"SIGUSR2","restart_timeout":300,"stop_timeout":305.5,"pid":7})"
               "\n");
         // The seed article's shape stays a prefix.
         CHECK(body.starts_with(R"({"status":"running","uptime":12345)"));
@@ -179,7 +180,7 @@ TEST_CASE("probe answers: /status JSON") {
         CHECK(
             answer_probe("GET", "/status", s).body ==
             R"({"status":"stopping","uptime":7,"child":{"pid":42,"restarts":0,"last_exit":null},"reason":"graceful shutdown",)"
-            R"("restart_signal":"SIGUSR2","restart_timeout":300,"stop_timeout":305.5})"
+            R"("restart_signal":"SIGUSR2","restart_timeout":300,"stop_timeout":305.5,"pid":7})"
             "\n");
     }
     SUBCASE("no child") {
@@ -190,7 +191,7 @@ TEST_CASE("probe answers: /status JSON") {
         CHECK(
             answer_probe("GET", "/status", s).body ==
             R"({"status":"backoff","uptime":12345,"child":{"pid":null,"restarts":3,"last_exit":137},)"
-            R"("restart_signal":"SIGUSR2","restart_timeout":300,"stop_timeout":305.5})"
+            R"("restart_signal":"SIGUSR2","restart_timeout":300,"stop_timeout":305.5,"pid":7})"
             "\n");
     }
     SUBCASE("reason and status are JSON-escaped") {
