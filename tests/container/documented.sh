@@ -16,7 +16,8 @@
 #    blocks of the README and examples/compose/README.md with docker-compose v1, `-it`).
 # With both engines, documented.py's OpenClaw class runs the real openclaw@2026.9.6 gateway
 # (installed by add-to-existing's own `npm install -g` line) as examples/openclaw/README.md
-# says: ~2.5 min per engine on 2 busy cores, plus ~1.5 min per add-to-existing build.
+# says: 1-1.2 min per engine (and ~1 min for its Compose block with Docker) on 2 busy cores,
+# plus 1.5-1.7 min per add-to-existing build for the real npm install (docs/testing.md).
 # Prints how long each build took. Exit 0 when everything passed.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -76,18 +77,20 @@ if ! podman image exists docker.io/library/node:24-bookworm-slim; then
   ENGINE=podman bash tests/container/node-standin.sh
   standin=1
 fi
+# `|| exit 1` after each build: set -e does not act inside a subshell that is the left side
+# of `||`, and a failed build must not be reported as built.
 (
   cd "$src"
   t=$(date +%s)
   # README "The image", as written.
   podman build --format docker --ignorefile docker/Dockerfile.dockerignore \
-    -f docker/Dockerfile -t clawinit-gateway .
+    -f docker/Dockerfile -t clawinit-gateway . || exit 1
   say "podman: docker/Dockerfile built in $(since "$t"); image $(podman image inspect clawinit-gateway --format '{{.Size}}') bytes"
   t=$(date +%s)
   # docker/Dockerfile.add-to-existing's header, with podman (--format docker keeps HEALTHCHECK).
   podman build --format docker -f docker/Dockerfile.add-to-existing \
     --build-arg OPENCLAW_VERSION=2026.9.6 --build-arg CLAWINIT_CONFIG_FILE=openclaw-2026.9.yaml \
-    -t openclaw-clawinit:2026.9 .
+    -t openclaw-clawinit:2026.9 . || exit 1
   say "podman: Dockerfile.add-to-existing built in $(since "$t")"
 ) || { echo "== documented: podman builds FAILED"; rc=1; }
 if [ $rc = 0 ]; then
@@ -112,12 +115,12 @@ say "docker: base images ready in $(since "$t")"
   t=$(date +%s)
   # README "The image", as written (Debian's docker.io 20.10: the legacy builder, which reads
   # the root .dockerignore).
-  docker build -f docker/Dockerfile -t clawinit-gateway .
+  docker build -f docker/Dockerfile -t clawinit-gateway . || exit 1
   say "docker: docker/Dockerfile built in $(since "$t"); image $(docker image inspect clawinit-gateway --format '{{.Size}}') bytes"
   t=$(date +%s)
   docker build -f docker/Dockerfile.add-to-existing \
     --build-arg OPENCLAW_VERSION=2026.9.6 --build-arg CLAWINIT_CONFIG_FILE=openclaw-2026.9.yaml \
-    -t openclaw-clawinit:2026.9 .
+    -t openclaw-clawinit:2026.9 . || exit 1
   say "docker: Dockerfile.add-to-existing built in $(since "$t")"
 ) || { echo "== documented: docker builds FAILED"; rc=1; }
 if [ $rc = 0 ]; then
