@@ -70,6 +70,25 @@ COMPOSE_EXAMPLE = [
     "docker compose kill -s USR1 openclaw                    # the same restart, fire and forget",
     "docker compose stop                                     # SIGTERM; clawinit exits 0 well within 30s",
 ]
+# examples/openclaw/README.md "## Run it", in order: the real openclaw@2026.9.6 gateway.
+OPENCLAW_README = os.path.join(REPO, "examples", "openclaw", "README.md")
+OPENCLAW_RUN = [
+    "docker run --rm -v openclaw-home:/home/node/.openclaw openclaw-clawinit:2026.9 openclaw config set gateway.mode local",
+    'docker run -d --name openclaw -e OPENCLAW_GATEWAY_TOKEN="$(openssl rand -hex 32)" \\',
+    "  -v openclaw-home:/home/node/.openclaw -v clawinit-state:/var/lib/clawinit \\",
+    "  -p 127.0.0.1:18789:18789 -p 127.0.0.1:8899:8899 --stop-timeout 330 openclaw-clawinit:2026.9",
+    'docker exec openclaw clawinit restart --wait      # "restarted: child pid 6 -> 93, ready after 15s"',
+    "docker restart -t 330 openclaw                    # a new container process; the volumes stay",
+    'docker exec openclaw clawinit stop --wait         # "stopped: exit code 0 after 5.6s, graceful"',
+]
+# examples/openclaw/README.md, the sh block under its Compose file (run with that file).
+OPENCLAW_COMPOSE = [
+    'export OPENCLAW_GATEWAY_TOKEN="$(openssl rand -hex 32)"   # or put it in .env beside the file',
+    "docker compose run --rm openclaw openclaw config set gateway.mode local   # once, into the volume",
+    "docker compose up -d",
+    "docker compose exec openclaw clawinit restart --wait",
+    "docker compose stop                # SIGTERM; clawinit drains 5 s, stops the gateway, exits 0",
+]
 # README "### Interactive use".
 INTERACTIVE_BLOCK = [
     "docker run -it --rm -e CLAWINIT_ON_CRASH=never openclaw-clawinit:2026.9 bash",
@@ -259,6 +278,8 @@ class ReadmeText(unittest.TestCase):
         self.assertEqual(sh_blocks_after(README, "### Interactive use"), INTERACTIVE_BLOCK)
         example = sh_blocks_after(COMPOSE_README, None)
         self.assertEqual(example, COMPOSE_EXAMPLE)
+        self.assertEqual(sh_blocks_after(OPENCLAW_README, "## Run it"), OPENCLAW_RUN)
+        self.assertEqual(sh_blocks_after(OPENCLAW_README, "## Dockerfile snippet"), OPENCLAW_COMPOSE)
 
 
 class DockerRun(unittest.TestCase):
@@ -334,6 +355,152 @@ class Compose(unittest.TestCase):
         sh(COMPOSE_EXAMPLE[9], cwd=cwd, timeout=60)
         state = json.loads(eng("inspect", "-f", "{{json .State}}", "compose_openclaw_1").stdout or "{}")
         self.assertEqual(state.get("ExitCode"), 0, state)
+
+
+class OpenClaw(unittest.TestCase):
+    """examples/openclaw/README.md "Run it" as written, on the image docker/Dockerfile.add-to-existing
+    built with the real openclaw@2026.9.6 (node 24): the gateway runs as node with HOME
+    /home/node, clawinit's /ready follows the gateway's /readyz, `restart --wait` restarts it in
+    the shipped mode, its configuration and clawinit's state.json survive a container restart in
+    the volumes, `stop --wait` ends it with 0 and nothing is left running."""
+
+    VOLUMES = ("openclaw-home", "clawinit-state")
+
+    def setUp(self):
+        eng("rm", "-f", "openclaw")
+        eng("volume", "rm", "-f", *self.VOLUMES)
+        self.addCleanup(eng, "volume", "rm", "-f", *self.VOLUMES)
+        self.addCleanup(eng, "rm", "-f", "openclaw")
+
+    def status(self):
+        out = eng("exec", "openclaw", "clawinit", "status", "--json")
+        return json.loads(out.stdout) if out.returncode == 0 else {}
+
+    def wait_ready(self, what):
+        # Ready in the order the docs promise: clawinit's /ready 200 only once the gateway's own
+        # /readyz is (polled after it, so a 200 here with a not-ready gateway is a failure).
+        def ready():
+            if not http_ok("http://127.0.0.1:8899/ready"):
+                return False
+            self.assertTrue(http_ok("http://127.0.0.1:18789/readyz"),
+                            "clawinit /ready 200 while the gateway's /readyz is not")
+            return True
+        wait_for(ready, what, timeout=max(PATIENCE, 240))
+
+    def child(self):
+        pid = self.status()["child"]["pid"]
+        # As node: root in an exec lacks CAP_SYS_PTRACE, which another user's environ needs.
+        proc = eng("exec", "--user", "node", "openclaw", "sh", "-c",
+                   f"grep -E '^(Name|Uid):' /proc/{pid}/status; tr '\\0' '\\n' < /proc/{pid}/environ",
+                   check=True).stdout
+        return pid, proc
+
+    def test_run_block_as_written(self):
+        lines = joined(OPENCLAW_RUN)
+        out = sh(lines[0], timeout=240)
+        self.assertIn("gateway.mode", out.stdout + out.stderr)
+        started = time.monotonic()
+        sh(lines[1])
+        self.wait_ready("the real gateway ready")
+        print(f"   openclaw ({ENGINE}): ready {time.monotonic() - started:.1f}s after run", flush=True)
+        pid, proc = self.child()
+        self.assertIn("Name:\topenclaw-gatewa", proc)  # it renames itself (comm: 15 chars)
+        self.assertRegex(proc, r"Uid:\s+1000\s+1000")
+        for var in ("HOME=/home/node", "USER=node", "OPENCLAW_SUPERVISOR_MODE=external"):
+            self.assertIn(f"\n{var}\n", f"\n{proc}\n", proc)
+        self.assertEqual(self.status()["restart_signal"], "SIGUSR2")
+        home = eng("exec", "openclaw", "stat", "-c", "%U %n", "/home/node/.openclaw/openclaw.json",
+                   "/home/node/.openclaw/state/openclaw.sqlite", check=True).stdout
+        self.assertEqual([line.split()[0] for line in home.splitlines()], ["node", "node"], home)
+
+        out = sh(lines[2], timeout=330)
+        m = re.search(r"restarted: child pid (\d+) -> (\d+), ready after", out.stdout)
+        self.assertIsNotNone(m, out.stdout + out.stderr)
+        self.assertEqual(int(m[1]), pid)
+        self.assertTrue(http_ok("http://127.0.0.1:18789/readyz"))
+        self.assertEqual(self.status()["child"]["pid"], int(m[2]))
+
+        state = lambda: json.loads(eng("exec", "openclaw", "cat",  # noqa: E731
+                                       "/var/lib/clawinit/state.json", check=True).stdout)
+        boots = state()["boot_count"]
+        pid_ns = self.pid_namespace()
+        sh(lines[3], timeout=400)
+        # The gateway starts again from the volume's configuration (without it: exit 78,
+        # "Missing config"), and state.json counts one more boot.
+        self.wait_ready("the gateway ready after the container restart")
+        self.assertEqual(state()["boot_count"], boots + 1)
+        pid_ns = self.pid_namespace()  # a new one (the kernel may reuse the old one's number)
+
+        out = sh(lines[4], check=False, timeout=400)
+        self.assertRegex(out.stdout, r"stopped: exit code 0 after [0-9.]+s, graceful", out.stderr)
+        self.assertEqual(out.returncode, 0)
+        wait_for(lambda: eng("inspect", "-f", "{{.State.Running}}", "openclaw").stdout.strip() == "false",
+                 "the container to exit")
+        self.assertEqual(eng("inspect", "-f", "{{.State.ExitCode}}", "openclaw").stdout.strip(), "0")
+        # Nothing left: no process on the host is in the container's PID namespace any more
+        # (one started after the stop would be in a new namespace that reuses the number).
+        with open("/proc/uptime") as f:
+            stopped = float(f.read().split()[0])
+        left = [p for p in os.listdir("/proc") if p.isdigit() and self.ns_of(p) == pid_ns
+                and self.started(p) < stopped]
+        self.assertEqual(left, [], "processes outlived the container")
+
+    @staticmethod
+    def started(pid):
+        """Seconds after boot the process started (inf if it is gone)."""
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            return int(fields[19]) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            return float("inf")
+
+    @staticmethod
+    def ns_of(pid):
+        try:
+            return os.readlink(f"/proc/{pid}/ns/pid")
+        except OSError:
+            return None
+
+    def pid_namespace(self):
+        pid = eng("inspect", "-f", "{{.State.Pid}}", "openclaw", check=True).stdout.strip()
+        ns = self.ns_of(pid)
+        self.assertIsNotNone(ns, f"no /proc/{pid} for the container's PID 1")
+        return ns
+
+
+@unittest.skipUnless(ENGINE == "docker", "Compose runs against dockerd")
+class OpenClawCompose(unittest.TestCase):
+    """examples/openclaw/README.md's Compose file for 2026.9 and the commands under it, as
+    written, with the real gateway: healthy by the file's own healthcheck, `restart --wait`,
+    `stop` with exit 0."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="clawinit-oc-compose.")
+        block = "\n".join(blocks_after(OPENCLAW_README, "## Dockerfile snippet", "yaml"))
+        with open(os.path.join(self.dir, "docker-compose.yml"), "w") as f:
+            f.write(block + "\n")
+        self.addCleanup(subprocess.run, ["rm", "-rf", self.dir])
+        self.addCleanup(subprocess.run, ["docker-compose", "down", "-v", "-t", "0"],
+                        cwd=self.dir, capture_output=True)
+
+    def test_compose_block_as_written(self):
+        token = OPENCLAW_COMPOSE[0].split("#")[0].strip()
+        run = lambda line, **kw: sh(f"{token} && {line}", cwd=self.dir, **kw)  # noqa: E731
+        run(OPENCLAW_COMPOSE[1], timeout=240)
+        run(OPENCLAW_COMPOSE[2])
+        ps = lambda: subprocess.run(["docker-compose", "ps"], cwd=self.dir,  # noqa: E731
+                                    capture_output=True, text=True).stdout
+        # start_period 60s, interval 10s: dockerd's own schedule turns it healthy.
+        wait_for(lambda: "(healthy)" in ps(), "docker-compose ps to say healthy", timeout=300)
+        out = run(OPENCLAW_COMPOSE[3], timeout=330)
+        self.assertRegex(out.stdout, r"restarted: child pid \d+ -> \d+, ready after")
+        self.assertIn("(healthy)", ps())
+        run(OPENCLAW_COMPOSE[4], timeout=400)
+        name = subprocess.run(["docker-compose", "ps", "-q"], cwd=self.dir, capture_output=True,
+                              text=True).stdout.split()[0]
+        state = json.loads(eng("inspect", "-f", "{{json .State}}", name).stdout or "{}")
+        self.assertEqual((state.get("Running"), state.get("ExitCode")), (False, 0), state)
 
 
 class QuickStartDockerfile(unittest.TestCase):
