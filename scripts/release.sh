@@ -96,7 +96,8 @@ for arch in amd64 arm64; do
       -e "s/@SIZE@/$(du -sk --exclude=DEBIAN "$root" | cut -f1)/" packaging/deb/control.in > "$root/DEBIAN/control"
   dpkg-deb --root-owner-group -Zxz --build "$root" "dist/clawinit_${version}_$arch.deb" >/dev/null
   # Debian policy: every package carries /usr/share/doc/PACKAGE/copyright.
-  dpkg-deb -c "dist/clawinit_${version}_$arch.deb" | grep -q ' ./usr/share/doc/clawinit/copyright$' ||
+  # grep reads the whole listing (no -q): an early exit would SIGPIPE dpkg-deb under pipefail.
+  dpkg-deb -c "dist/clawinit_${version}_$arch.deb" | grep ' ./usr/share/doc/clawinit/copyright$' >/dev/null ||
     { echo "scripts/release.sh: the .deb has no /usr/share/doc/clawinit/copyright" >&2; exit 1; }
 done
 
