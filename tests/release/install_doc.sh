@@ -50,7 +50,7 @@ grep -q "^clawinit $version (commit [0-9a-f]*, linux-amd64)$" "$blocks/out" ||
 # Debian policy's copyright file, and the man page's exit codes (issue 23).
 [ -s /usr/share/doc/clawinit/copyright ] ||
   { echo "README Install: the .deb has no /usr/share/doc/clawinit/copyright" >&2; exit 1; }
-zcat /usr/share/man/man1/clawinit.1.gz | grep -q '^\.SH EXIT STATUS' ||
+zcat /usr/share/man/man1/clawinit.1.gz | grep '^\.SH EXIT STATUS' >/dev/null ||
   { echo "README Install: the man page has no EXIT STATUS section" >&2; exit 1; }
 # The .deb's example configs (issue 16: under /usr/share/doc/clawinit/).
 for f in image/clawinit.yaml openclaw/openclaw-2026.9.yaml openclaw/openclaw-2026.3.11.yaml \
