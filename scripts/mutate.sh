@@ -61,7 +61,7 @@ fi
 # mktemp makes it 0700: a test that runs its child as another user (--user nobody, as
 # test_user_env does) could not reach the scratch build's binaries, and would fail on the
 # unbroken tree for that alone. The source tree's own build/ is world-readable; so is this.
-chmod 755 "$work"
+mkdir -p "$work" && chmod 755 "$work"
 tree=$work/tree
 build=$tree/build-mutate
 
