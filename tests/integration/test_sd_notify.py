@@ -80,6 +80,9 @@ class SdNotify(ClawinitTest):
         run = self.run_clawinit(["--probe-listen", "off"], self.child("sleep"),
                                 env={"NOTIFY_SOCKET": "@" + name})
         self.assertEqual(sock.recv(4096).decode(), "READY=1\nSTATUS=running")
+        # READY=1 comes as the child is spawned (no ready check); its SIGTERM handler may not
+        # be there yet (under ASan it takes a while), and then it dies of the signal: 143.
+        run.wait_events("start")
         run.signal(signal.SIGTERM)
         self.assertExit(run, 0)
         self.assertIn("STOPPING=1", sock.recv(4096).decode())
