@@ -19,9 +19,10 @@ mkdir -p "$out/obj"
 
 flags=(-std=c++20 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined
        -fno-sanitize-recover=all -Isrc -DSPDLOG_HEADER_ONLY -DFMT_HEADER_ONLY
-       -DBOOST_ENABLE_ASSERT_HANDLER -DBOOST_ASIO_NO_DEPRECATED -DBOOST_BEAST_USE_STD_STRING_VIEW -DCLAWINIT_VERSION=\"fuzz\")
+       -DBOOST_ENABLE_ASSERT_HANDLER -DBOOST_ASIO_NO_DEPRECATED -DBOOST_BEAST_USE_STD_STRING_VIEW)
 # The pure parts only: no process, socket, signal or logging code is linked into a fuzz target.
-sources=(src/probe/answer.cpp src/probe/metrics.cpp src/probe/response.cpp src/core/build_info.cpp src/json/*.cpp
+sources=(src/probe/answer.cpp src/probe/metrics.cpp src/probe/response.cpp src/probe/status_document.cpp
+         src/core/build_info.cpp src/json/*.cpp
          src/state/state.cpp src/runtime/final_status.cpp src/sys/user.cpp src/sys/regular_file.cpp
          src/config/*.cpp fuzz/boost_assert.cpp)
 

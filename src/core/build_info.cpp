@@ -3,6 +3,9 @@
 namespace clawinit {
 
 // Only this file gets CLAWINIT_COMMIT (CMakeLists.txt), so a new commit recompiles it alone.
+#ifndef CLAWINIT_VERSION
+#define CLAWINIT_VERSION "unknown"  // built outside CMake (fuzz/run.sh)
+#endif
 #ifndef CLAWINIT_COMMIT
 #define CLAWINIT_COMMIT "unknown"  // built outside CMake (fuzz/run.sh)
 #endif
