@@ -146,11 +146,14 @@ void Runtime::dispatch(Event event) {
         const Phase before = m_supervisor.phase();
         const Time now = Clock::now();
         const Actions actions = m_supervisor.handle(next, now);
+        // The kills and spawns first: a forwarded signal must not wait for bookkeeping.
+        // (execute() only queues new events, so the Supervisor's views below are still those
+        // right after this one.)
+        for (const Action& action : actions) execute(action);
         m_lifecycle.observe(next, before, actions,
                             {m_supervisor.phase(), m_supervisor.restart_pending(),
                              m_supervisor.ready(), m_supervisor.restarts()},
                             now);
-        for (const Action& action : actions) execute(action);
         if (m_queue.empty() && m_supervisor.phase() == Phase::finishing) reap();
     }
     m_dispatching = false;
