@@ -289,3 +289,25 @@ class ClawinitTest(unittest.TestCase):
 
     def json_lines(self, text):
         return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+class ProbeTest(ClawinitTest):
+    """A ClawinitTest whose clawinit serves probes on a free port of 127.0.0.1."""
+    GRACE = "2s"
+
+    def start(self, extra, command, **kw):
+        self.port = free_port()
+        args = ["--grace", self.GRACE, "--probe-listen", f"127.0.0.1:{self.port}", *extra]
+        run = self.run_clawinit(args, command, **kw)
+        wait_for(lambda: self.answers("/health"), what="the probe server")
+        return run
+
+    def answers(self, path):
+        """(status, body, headers) of GET path, or None while nothing answers."""
+        try:
+            return get(self.port, path)
+        except OSError:
+            return None
+
+    def status(self):
+        return json.loads(get(self.port, "/status")[1])

@@ -7,7 +7,7 @@ import socket
 import threading
 import unittest
 
-from harness import CHILD, GATEWAY, PATIENCE, TIME_FACTOR, ClawinitTest, free_port, get, wait_for
+from harness import CHILD, GATEWAY, PATIENCE, TIME_FACTOR, ProbeTest, free_port, get, wait_for
 
 
 def raw(port, data, timeout=10):
@@ -25,23 +25,7 @@ def raw(port, data, timeout=10):
         return b"".join(chunks).decode(errors="replace")
 
 
-class Probe(ClawinitTest):
-    def start(self, extra, command, **kw):
-        self.port = free_port()
-        args = ["--grace", "2s", "--probe-listen", f"127.0.0.1:{self.port}", *extra]
-        run = self.run_clawinit(args, command, **kw)
-        wait_for(lambda: self.answers("/health"), what="the probe server")
-        return run
-
-    def answers(self, path):
-        try:
-            return get(self.port, path)
-        except OSError:
-            return None
-
-    def status(self):
-        return json.loads(get(self.port, "/status")[1])
-
+class Probe(ProbeTest):
     def code(self, path):
         return get(self.port, path)[0]
 

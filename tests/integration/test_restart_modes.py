@@ -10,7 +10,7 @@ import tempfile
 import time
 import unittest
 
-from harness import CHILD, CLAWINIT, ClawinitTest, free_port, get, wait_for
+from harness import CHILD, CLAWINIT, ProbeTest, free_port, get, wait_for
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GATEWAY_PY = os.path.join(HERE, "..", "helpers", "restart_gateway.py")
@@ -24,22 +24,8 @@ def read(path, default=""):
         return default
 
 
-class RestartModes(ClawinitTest):
-    def start(self, extra, command):
-        self.port = free_port()
-        args = ["--grace", "3s", "--probe-listen", f"127.0.0.1:{self.port}", *extra]
-        run = self.run_clawinit(args, command)
-        wait_for(lambda: self.answer("/health"), what="the probe server")
-        return run
-
-    def answer(self, path):
-        try:
-            return get(self.port, path)
-        except OSError:
-            return None
-
-    def status(self):
-        return json.loads(get(self.port, "/status")[1])
+class RestartModes(ProbeTest):
+    GRACE = "3s"
 
     def gateway(self, extra=(), down=3):
         """restart_gateway.py on a free port; returns (clawinit args, command, its state dir)."""
@@ -58,15 +44,15 @@ class RestartModes(ClawinitTest):
     def test_in_place_restart_is_a_restart(self):
         args, command, state = self.gateway()
         run = self.start(args, command)
-        wait_for(lambda: self.answer("/ready")[0] == 200, what="the gateway ready")
+        wait_for(lambda: self.answers("/ready")[0] == 200, what="the gateway ready")
         pid = self.status()["child"]["pid"]
         out = subprocess.Popen([CLAWINIT, "restart", "--wait", "--pid", str(run.pid),
                                 "--probe", f"127.0.0.1:{self.port}"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         # Pending until the same process has been seen not ready and ready again: /ready 503
         # meanwhile, while the container health stays 200 (a requested restart is no fault).
-        wait_for(lambda: self.answer("/ready")[0] == 503, what="/ready 503 during the restart")
-        self.assertEqual(self.answer("/healthcheck")[0], 200)
+        wait_for(lambda: self.answers("/ready")[0] == 503, what="/ready 503 during the restart")
+        self.assertEqual(self.answers("/healthcheck")[0], 200)
         self.assertEqual(self.client("probe", "healthcheck").returncode, 0)
         stdout, stderr = out.communicate(timeout=120)
         self.assertEqual(out.returncode, 0, stdout + stderr)
@@ -117,12 +103,12 @@ class RestartModes(ClawinitTest):
         wait_for(lambda: int(read(os.path.join(state, "hits"), "0")) >= 25,
                  what="25 ready checks of a child not ready yet")
         os.unlink(os.path.join(state, "unready"))
-        wait_for(lambda: self.answer("/ready")[0] == 200, what="/ready 200")
+        wait_for(lambda: self.answers("/ready")[0] == 200, what="/ready 200")
         # Ready, then not ready again: seen at the next round (<= 60 s) and then followed at
         # the short interval again.
         open(os.path.join(state, "unready"), "w").close()
         hits = int(read(os.path.join(state, "hits"), "0"))
-        wait_for(lambda: self.answer("/ready")[0] == 503, timeout=90, what="/ready 503")
+        wait_for(lambda: self.answers("/ready")[0] == 503, timeout=90, what="/ready 503")
         wait_for(lambda: int(read(os.path.join(state, "hits"), "0")) >= hits + 25,
                  what="25 more ready checks while not ready")
         self.assertEqual(self.status()["status"], "unready")
@@ -133,12 +119,12 @@ class RestartModes(ClawinitTest):
         args, command, state = self.gateway(["--ready-failures", "1000000",
                                              "--not-ready-interval", "50ms"])
         run = self.start(args, command)
-        wait_for(lambda: self.answer("/ready")[0] == 200, what="the gateway ready")
+        wait_for(lambda: self.answers("/ready")[0] == 200, what="the gateway ready")
         open(os.path.join(state, "unready"), "w").close()
         hits = int(read(os.path.join(state, "hits"), "0"))
         wait_for(lambda: int(read(os.path.join(state, "hits"), "0")) >= hits + 10,
                  what="10 failed ready checks")
-        self.assertEqual(self.answer("/ready")[0], 200)  # debounced: far from a million
+        self.assertEqual(self.answers("/ready")[0], 200)  # debounced: far from a million
         run.signal(signal.SIGTERM)
         self.assertExit(run, 0)
 
