@@ -1,6 +1,9 @@
 #include "json/reader.hpp"
 
+#include <cerrno>
+#include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <set>
 #include <utility>
 
@@ -22,9 +25,15 @@ std::optional<std::string_view> JsonValue::number_text() const {
 
 std::optional<double> JsonValue::number() const {
     if (m_kind != Kind::number) return std::nullopt;
-    double value = 0;
-    const auto [end, ec] = std::from_chars(m_text.data(), m_text.data() + m_text.size(), value);
-    if (ec != std::errc() || end != m_text.data() + m_text.size()) return std::nullopt;
+    // strtod, not std::from_chars: libstdc++'s floating from_chars costs the static binary 24 kB
+    // beside the strtod libc already has. The text passed JSON's grammar, which is also strtod's
+    // in the "C" locale clawinit never leaves. Too large is out of range; ERANGE on a subnormal
+    // (4.9e-324) is only strtod's note that precision was lost, and the value is the nearest.
+    errno = 0;
+    char* end = nullptr;
+    const double value = std::strtod(m_text.c_str(), &end);
+    if (end != m_text.c_str() + m_text.size()) return std::nullopt;
+    if (errno == ERANGE && std::isinf(value)) return std::nullopt;
     return value;
 }
 

@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <charconv>
 #include <cmath>
 #include <stdexcept>
 
@@ -51,9 +50,11 @@ JsonWriter& JsonWriter::null() {
 
 JsonWriter& JsonWriter::number(double value) {
     if (!std::isfinite(value)) return null();
+    // fmt's shortest round trip (the Dragonbox already linked for the log), not std::to_chars:
+    // libstdc++'s Ryu tables cost the static binary 128 kB.
     char buf[32];
-    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
-    return ec == std::errc() ? raw(std::string_view(buf, end - buf)) : null();
+    const auto out = fmt::format_to_n(buf, sizeof buf, "{}", value);
+    return out.size <= sizeof buf ? raw(std::string_view(buf, out.size)) : null();
 }
 
 JsonWriter& JsonWriter::fixed(double value, int decimals) {
