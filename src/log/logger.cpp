@@ -2,9 +2,12 @@
 
 #include <fmt/format.h>
 #include <spdlog/details/log_msg.h>
-#include <spdlog/pattern_formatter.h>
+#include <spdlog/formatter.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
+#include <iterator>
 #include <memory>
 
 #include "json/escape.hpp"
@@ -53,35 +56,52 @@ LogLevel from_spdlog(spdlog::level::level_enum level) {
     }
 }
 
-// The level as --log-level names it (log_level_name), not spdlog's own word ("warning" for
-// warn): a shipper filtering on "level" uses the flag's spelling.
-class LevelName final : public spdlog::custom_flag_formatter {
+// The two line shapes, text and JSON, with the time in UTC to the millisecond and the level as
+// --log-level names it (log_level_name: "warn", not spdlog's "warning", so a shipper filters on
+// the flag's spelling). Written here rather than by spdlog's pattern_formatter: that one also
+// carries every other flag and localtime_r, whose time-zone code (tzset, sscanf and its float
+// parsers) costs the static binary ~120 kB for lines that are always UTC.
+class LineFormatter final : public spdlog::formatter {
 public:
-    void format(const spdlog::details::log_msg& msg, const std::tm&,
-                spdlog::memory_buf_t& dest) override {
-        const std::string_view name = log_level_name(from_spdlog(msg.level));
-        dest.append(name.data(), name.data() + name.size());
+    explicit LineFormatter(LogFormat format) : m_format(format) {}
+
+    void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
+        using namespace std::chrono;
+        const auto ms = floor<milliseconds>(msg.time).time_since_epoch().count();
+        const auto day = floor<days>(sys_time<milliseconds>(milliseconds(ms)));
+        const year_month_day date(day);
+        const hh_mm_ss<milliseconds> time(milliseconds(ms) - day.time_since_epoch());
+        char stamp[32];
+        const auto stamp_end = fmt::format_to_n(
+            stamp, sizeof stamp, "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+            static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
+            static_cast<unsigned>(date.day()), time.hours().count(), time.minutes().count(),
+            time.seconds().count(), time.subseconds().count());
+        const std::string_view when(stamp, std::min(stamp_end.size, sizeof stamp));
+        const std::string_view level = log_level_name(from_spdlog(msg.level));
+        const std::string_view payload(msg.payload.data(), msg.payload.size());
+        auto out = std::back_inserter(dest);
+        if (m_format ==
+            LogFormat::json)  // the payload: the quoted message and the members after it
+            fmt::format_to(out,
+                           R"({{"time":"{}","level":"{}","logger":"clawinit","msg":{}}})"
+                           "\n",
+                           when, level, payload);
+        else
+            fmt::format_to(out, "{} clawinit {}: {}\n", when, level, payload);
     }
-    std::unique_ptr<custom_flag_formatter> clone() const override {
-        return std::make_unique<LevelName>();
+    std::unique_ptr<spdlog::formatter> clone() const override {
+        return std::make_unique<LineFormatter>(m_format);
     }
+
+private:
+    LogFormat m_format;
 };
 
-std::unique_ptr<spdlog::pattern_formatter> make_formatter(const std::string& pattern) {
-    auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
-    formatter->add_flag<LevelName>('*').set_pattern(pattern);
-    return formatter;
-}
-
-// spdlog formats the time and level (the same text and JSON shapes as ever); LogOutput writes
-// the line. One formatter per format, made on first use.
-spdlog::pattern_formatter& formatter(LogFormat format) {
-    // %* is the level's name (LevelName).
-    static const auto text = make_formatter("%Y-%m-%dT%H:%M:%S.%eZ clawinit %*: %v");
-    // %v is the quoted message and the members after it: see format_log_line.
-    static const auto json = make_formatter(
-        R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%*","logger":"clawinit","msg":%v})");
-    return format == LogFormat::json ? *json : *text;
+spdlog::formatter& formatter(LogFormat format) {
+    static LineFormatter text(LogFormat::text);
+    static LineFormatter json(LogFormat::json);
+    return format == LogFormat::json ? json : text;
 }
 
 LogOutput& output() {
