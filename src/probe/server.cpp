@@ -4,9 +4,9 @@
 
 #include <algorithm>
 #include <array>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
@@ -50,7 +50,8 @@ std::size_t probe_connection_cap(std::uint64_t fd_limit, std::uint64_t fds_open)
 class ProbeSession : public std::enable_shared_from_this<ProbeSession> {
 public:
     ProbeSession(tcp::socket socket, ProbeServer& server)
-        : m_stream(std::move(socket)),
+        : m_socket(std::move(socket)),
+          m_deadline(m_socket.get_executor()),
           m_server(server),
           m_buffer(server.m_limits.header_limit * 2) {}
 
@@ -66,11 +67,11 @@ public:
         // The head went out when the request arrived; the body, delimited by the end of our
         // side of the stream, is the outcome.
         m_exit_body = final_status;
-        asio::async_write(m_stream.socket(), asio::buffer(m_exit_body),
+        asio::async_write(m_socket, asio::buffer(m_exit_body),
                           [self = shared_from_this()](beast::error_code ec, std::size_t) {
                               if (ec) return self->close();
                               boost::system::error_code ignored;
-                              self->m_stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+                              self->m_socket.shutdown(tcp::socket::shutdown_send, ignored);
                               self->await_client_close();
                           });
     }
@@ -79,8 +80,9 @@ public:
         if (m_closed) return;
         m_closed = true;
         boost::system::error_code ignored;
-        m_stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-        m_stream.socket().close(ignored);
+        m_deadline.cancel();
+        m_socket.shutdown(tcp::socket::shutdown_both, ignored);
+        m_socket.close(ignored);
         m_server.forget(m_self);  // may drop the list's reference; ours is in a handler
     }
 
@@ -90,20 +92,21 @@ private:
     // socket closes only as it exits, after printing the outcome, so the connection stays
     // open (and the run loop waits, at most 1 s) until the client's end arrives.
     void await_client_close() {
-        m_stream.socket().async_read_some(
-            asio::buffer(m_drain), [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                if (ec) return self->close();  // end of stream: the client is done
-                self->await_client_close();
-            });
+        m_socket.async_read_some(asio::buffer(m_drain),
+                                 [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                                     if (ec)
+                                         return self->close();  // end of stream: the client is done
+                                     self->await_client_close();
+                                 });
     }
 
     void do_read() {
         m_parser.emplace();
         m_parser->header_limit(static_cast<std::uint32_t>(m_server.m_limits.header_limit));
         m_parser->body_limit(0);  // probes carry no body
-        m_stream.expires_after(m_server.m_limits.read_timeout);
+        arm_deadline();
         http::async_read(
-            m_stream, m_buffer, *m_parser,
+            m_socket, m_buffer, *m_parser,
             [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
     }
 
@@ -123,9 +126,9 @@ private:
             // The head now tells the client it is registered, so it can send its SIGTERM
             // without racing our exit; the body follows at exit (answer_exit).
             m_waits_for_exit = true;
-            m_stream.expires_never();
+            m_deadline.cancel();
             const std::string_view head = exit_wait_head();
-            asio::async_write(m_stream.socket(), asio::buffer(head.data(), head.size()),
+            asio::async_write(m_socket, asio::buffer(head.data(), head.size()),
                               [self = shared_from_this()](beast::error_code ec, std::size_t) {
                                   if (ec) self->close();
                               });
@@ -140,9 +143,9 @@ private:
         m_out.clear();
         append_http_response(m_out, answer, framing);
         m_keep_alive = http_response_keeps_alive(answer, framing);
-        m_stream.expires_after(m_server.m_limits.read_timeout);
+        arm_deadline();
         asio::async_write(
-            m_stream, asio::buffer(m_out),
+            m_socket, asio::buffer(m_out),
             [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_write(ec); });
     }
 
@@ -152,7 +155,21 @@ private:
         do_read();
     }
 
-    beast::tcp_stream m_stream;
+    // A client gets read_timeout for each request and each answer; past it the connection is
+    // closed (the pending read or write then ends with operation_aborted). A bare socket and
+    // one timer: what Beast's tcp_stream does, without its 60 kB of templates.
+    void arm_deadline() {
+        m_deadline.expires_after(m_server.m_limits.read_timeout);  // cancels the last one
+        m_deadline.async_wait([self = shared_from_this()](beast::error_code ec) {
+            // A wait that completed just as the deadline was moved on is stale: the expiry
+            // then lies ahead.
+            if (!ec && self->m_deadline.expiry() <= asio::steady_timer::clock_type::now())
+                self->close();
+        });
+    }
+
+    tcp::socket m_socket;
+    asio::steady_timer m_deadline;
     ProbeServer& m_server;
     beast::flat_buffer m_buffer;
     std::optional<http::request_parser<http::empty_body>> m_parser;
