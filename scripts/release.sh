@@ -66,10 +66,20 @@ build() {  # ARCH DIR CMAKE_ARGS...
 }
 mkdir -p dist
 rm -f dist/clawinit-* dist/clawinit_* dist/SHA256SUMS
-build amd64 build-release-amd64 -DCLAWINIT_TESTS=OFF
-# The hot-text list must still fit this build (the same check as CTest's hot_text_patterns).
+build amd64 build-release-amd64 -DCLAWINIT_TESTS=OFF -DCLAWINIT_HOT_TEXT_LD="$repo/cmake/hot-text.ld"
+# The hot-text list (cmake/hot-text.ld) names code by mangled name, and any change to the code
+# can rename some: the shipped binary is linked with a list regenerated for this very build
+# (~7 min: clawinit single-stepped through its scenarios), which must then match it at 100 %.
+# How far the committed list had drifted is printed, not fatal: it serves source builds only.
 if grep -q 'hot-text link order: applied' build-release-amd64/configure.log; then
-  python3 scripts/hot-text/check.py build-release-amd64/clawinit.map
+  say "hot-text: the committed list against this build (regenerate and commit it when low)"
+  python3 scripts/hot-text/check.py build-release-amd64/clawinit.map --min 0
+  say "hot-text: regenerating the list for this build"
+  cmake --build build-release-amd64 -j"$(nproc)" --target testchild >/dev/null
+  python3 scripts/hot-text/generate.py build-release-amd64 --out build-release-amd64/hot-text.ld
+  build amd64 build-release-amd64 -DCLAWINIT_TESTS=OFF \
+    -DCLAWINIT_HOT_TEXT_LD="$repo/build-release-amd64/hot-text.ld"
+  python3 scripts/hot-text/check.py build-release-amd64/clawinit.map build-release-amd64/hot-text.ld --min 1.0
 fi
 # Tests ON (not built here): tests/qemu/run.sh builds unit_tests in this tree.
 build arm64 build-release-arm64 -DCMAKE_TOOLCHAIN_FILE="$repo/cmake/toolchain-aarch64.cmake" \
