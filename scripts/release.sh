@@ -23,8 +23,8 @@ start=$(date +%s)
 say() { printf '== release: %s\n' "$*"; }
 
 # --- packages -----------------------------------------------------------------------------
-packages=(g++ cmake make git file libboost1.81-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
-          doctest-dev python3 dpkg-dev g++-aarch64-linux-gnu qemu-user-static)
+# scripts/packages.txt's build and release groups.
+packages=($(bash scripts/packages.sh build release))
 # The arm64 yaml-cpp archive comes from Debian's arm64 package lists: this adds the arm64
 # architecture to THIS machine's dpkg (`dpkg --remove-architecture arm64` undoes it once no arm64
 # package is installed; the release installs none, it only downloads and unpacks one).

@@ -5,8 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(g++ cmake make libboost1.81-dev libyaml-cpp-dev libspdlog-dev libfmt-dev doctest-dev
-          python3 python3-yaml util-linux procps curl strace tini clang-format-14 iproute2)
+# scripts/packages.txt's build and test groups (a list that cannot be read stops the script).
+packages=($(bash scripts/packages.sh build test))
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

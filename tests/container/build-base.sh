@@ -20,7 +20,8 @@ if "$engine" image inspect "$name" >/dev/null 2>&1; then
 fi
 if ! command -v debootstrap >/dev/null; then
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
+  packages=($(bash "$(dirname "$0")/../../scripts/packages.sh" base-image))
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null
 fi
 # BASE_TAR=FILE keeps the debootstrap tree as a tarball, so that one CI run debootstraps once
 # and imports the same base into Podman and the Docker engine (tests/container/documented.sh).

@@ -37,9 +37,9 @@ skip() {
 [ "$(id -u)" -eq 0 ] || { echo "tests/container/run.sh must run as root (rootful Podman)" >&2; exit 1; }
 
 # --- packages ---------------------------------------------------------------------------------
-# docker-compose (v1, Python) runs the compose file against `podman system service`; without
-# recommends, so no Docker engine comes with it.
-packages=(podman runc python3 python3-yaml iproute2 docker-compose busybox-static)
+# scripts/packages.txt's containers group (which says why each is there); without recommends,
+# so no Docker engine comes with docker-compose.
+packages=($(bash scripts/packages.sh containers))
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -173,11 +173,17 @@ fi
 docker_tests() {
   local dwork=$work/docker dimage=clawinit-ct-$run_id:docker policy
   mkdir -p "$dwork"
-  if ! dpkg-query -W -f='${Status}' docker.io 2>/dev/null | grep -q "install ok installed"; then
-    say "installing docker.io"
-    { apt-get install -y -qq --no-install-recommends docker.io >/dev/null ||
-      { apt-get update -qq && apt-get install -y -qq --no-install-recommends docker.io >/dev/null; }; } ||
-      { (skip_suite docker "apt-get install docker.io failed"); return; }
+  local docker_packages p docker_missing=()
+  # Called with || (set -e is off here): a list that cannot be read fails the suite.
+  docker_packages=($(bash scripts/packages.sh docker)) || return 1
+  for p in "${docker_packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || docker_missing+=("$p")
+  done
+  if [ ${#docker_missing[@]} -gt 0 ]; then
+    say "installing ${docker_missing[*]}"
+    { apt-get install -y -qq --no-install-recommends "${docker_missing[@]}" >/dev/null ||
+      { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${docker_missing[@]}" >/dev/null; }; } ||
+      { (skip_suite docker "apt-get install ${docker_missing[*]} failed"); return; }
   fi
   policy=$(iptables -S FORWARD 2>/dev/null | awk '$1 == "-P" {print $3}')
   dockerd --data-root "$dwork/data" --exec-root "$dwork/exec" --pidfile "$dwork/dockerd.pid" \

@@ -19,7 +19,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 MAX_EXPOSURE=4.0
-command -v systemd-analyze >/dev/null || { apt-get install -y -qq --no-install-recommends systemd >/dev/null; }
+if ! command -v systemd-analyze >/dev/null; then
+  packages=($(bash scripts/packages.sh systemd))
+  apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/bin"
