@@ -120,10 +120,6 @@ std::vector<std::string> exec_argv(std::string_view command, std::string_view wh
 
 }  // namespace
 
-HostPort parse_host_port(std::string_view text) {
-    return parse_host_port_in(text, "address", text);
-}
-
 IpEndpoint parse_ip_endpoint(std::string_view text) {
     return parse_ip_endpoint_in(text, "address", text);
 }

@@ -37,11 +37,8 @@ struct CheckTarget {
     std::vector<std::string> argv;  // exec: `command` split into words (blanks, '...', "...")
 };
 
-// "HOST:PORT" or "[IPV6]:PORT", port 1..65535; HOST may be any name. Throws ValueError saying
-// what is wrong.
-HostPort parse_host_port(std::string_view text);
-
-// parse_host_port, and the host must be an IP or localhost. Throws ValueError.
+// "IP:PORT", "[IPV6]:PORT" or "localhost:PORT", port 1..65535. Throws ValueError saying what
+// is wrong.
 IpEndpoint parse_ip_endpoint(std::string_view text);
 
 // Like parse_ip_endpoint, but "off" gives nullopt (the probe server is disabled).

@@ -114,13 +114,6 @@ std::optional<int> parse_signal(std::string_view text) {
     return std::nullopt;
 }
 
-std::optional<int> parse_signal_or_zero(std::string_view text) {
-    if (text == "0") {
-        return 0;
-    }
-    return parse_signal(text);
-}
-
 std::string signal_name(int signal) {
     for (const SignalName& entry : k_signals) {
         if (entry.number == signal) {

@@ -13,9 +13,6 @@ namespace clawinit {
 // library keeps for itself between 31 and SIGRTMIN (a process cannot block or wait for them).
 std::optional<int> parse_signal(std::string_view text);
 
-// Like parse_signal, but "0" is accepted and means "no signal" (rewrite DST: drop it).
-std::optional<int> parse_signal_or_zero(std::string_view text);
-
 // "SIGUSR1", "SIGRTMIN", "SIGRTMIN+3", "SIGRTMAX", or "SIG<n>" for a number with no name.
 std::string signal_name(int signal);
 

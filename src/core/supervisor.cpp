@@ -375,14 +375,6 @@ bool Supervisor::restart_pending() const {
     return running && running->restart_deadline;
 }
 
-bool Supervisor::stop_requested() const {
-    return stop() != nullptr;
-}
-
-int Supervisor::stop_signal() const {
-    return stop() ? stop()->signal : 0;
-}
-
 bool Supervisor::crash_budget_spent() const {
     if (const auto* s = std::get_if<Finishing>(&m_state)) return s->budget_spent;
     if (const auto* s = std::get_if<Exited>(&m_state)) return s->budget_spent;

@@ -143,8 +143,6 @@ public:
     Phase phase() const { return static_cast<Phase>(m_state.index()); }
     int child_pid() const;  // 0 while there is no child
     bool restart_pending() const;
-    bool stop_requested() const;
-    int stop_signal() const;  // as received; 0 without a stop
     bool crash_budget_spent() const;
     const Stats& stats() const { return m_stats; }
     // Restarts of either kind, for /status and state.json.

@@ -18,11 +18,6 @@ const std::string* JsonValue::string() const {
     return m_kind == Kind::string ? &m_text : nullptr;
 }
 
-std::optional<std::string_view> JsonValue::number_text() const {
-    if (m_kind != Kind::number) return std::nullopt;
-    return std::string_view(m_text);
-}
-
 std::optional<double> JsonValue::number() const {
     if (m_kind != Kind::number) return std::nullopt;
     // strtod, not std::from_chars: libstdc++'s floating from_chars costs the static binary 24 kB

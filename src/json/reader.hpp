@@ -28,8 +28,6 @@ public:
 
     std::optional<bool> boolean() const;
     const std::string* string() const;  // nullptr unless a string
-    // The number as written ("1.50", "-3e2"): checked against JSON's grammar, not converted.
-    std::optional<std::string_view> number_text() const;
     std::optional<double> number() const;
     // An integer that fits Int exactly: no fraction or exponent, in range; else nullopt.
     template <std::integral Int>

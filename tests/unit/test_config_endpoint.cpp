@@ -8,19 +8,19 @@
 
 using namespace clawinit;
 
-TEST_CASE("parse_host_port: IPv4, names and bracketed IPv6") {
-    const HostPort v4 = parse_host_port("0.0.0.0:8899");
+TEST_CASE("parse_ip_endpoint: IPv4, localhost and bracketed IPv6; a name is refused") {
+    const IpEndpoint v4 = parse_ip_endpoint("0.0.0.0:8899");
     CHECK(v4.host == "0.0.0.0");
     CHECK(v4.port == 8899);
-    CHECK(parse_host_port("localhost:1").port == 1);
-    CHECK(parse_host_port("gateway:65535").port == 65535);
-    const HostPort v6 = parse_host_port("[::]:8899");
+    CHECK(parse_ip_endpoint("localhost:1").port == 1);
+    const IpEndpoint v6 = parse_ip_endpoint("[::]:8899");
     CHECK(v6.host == "::");
     CHECK(v6.port == 8899);
-    CHECK(parse_host_port("[fe80::1%eth0]:80").host == "fe80::1%eth0");
+    CHECK(v6.ip.is_v6());
+    CHECK_THROWS_AS(parse_ip_endpoint("gateway:65535"), ValueError);  // a socket needs an IP
 }
 
-TEST_CASE("parse_host_port rejects bad addresses with the reason") {
+TEST_CASE("parse_ip_endpoint rejects bad addresses with the reason") {
     struct Case {
         const char* text;
         const char* reason;
@@ -42,9 +42,9 @@ TEST_CASE("parse_host_port rejects bad addresses with the reason") {
     for (const Case& c : cases) {
         CAPTURE(c.text);
         const std::string quoted = std::string("bad address '") + c.text + "'";
-        CHECK_THROWS_WITH_AS(parse_host_port(c.text), doctest::Contains(quoted.c_str()),
+        CHECK_THROWS_WITH_AS(parse_ip_endpoint(c.text), doctest::Contains(quoted.c_str()),
                              ValueError);
-        CHECK_THROWS_WITH_AS(parse_host_port(c.text), doctest::Contains(c.reason), ValueError);
+        CHECK_THROWS_WITH_AS(parse_ip_endpoint(c.text), doctest::Contains(c.reason), ValueError);
     }
 }
 

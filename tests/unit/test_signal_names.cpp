@@ -6,7 +6,6 @@
 #include "config/signal_names.hpp"
 
 using clawinit::parse_signal;
-using clawinit::parse_signal_or_zero;
 using clawinit::signal_name;
 
 namespace {
@@ -88,13 +87,6 @@ TEST_CASE("parse_signal rejects what is not a usable signal") {
         CAPTURE(text);
         CHECK_FALSE(parse_signal(text).has_value());
     }
-}
-
-TEST_CASE("parse_signal_or_zero accepts 0 only as itself") {
-    CHECK(parse_signal_or_zero("0") == 0);
-    CHECK(parse_signal_or_zero("HUP") == SIGHUP);
-    CHECK_FALSE(parse_signal_or_zero("SIG0").has_value());
-    CHECK_FALSE(parse_signal_or_zero("").has_value());
 }
 
 TEST_CASE("signal_name of real-time and unknown numbers") {
