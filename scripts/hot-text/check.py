@@ -48,7 +48,7 @@ def main():
         print(f"check.py: note: pattern matches no section (stale, harmless): {line}")
     print(f"check.py: {patterns - len(missed)} of {patterns} patterns ({matched:.1%}) match sections of {a.map}")
     if matched < a.min:
-        sys.exit(f"check.py: below {a.min:.0%}: cmake/hot-text.ld is stale for this build; "
+        sys.exit(f"check.py: below {a.min:.0%}: {os.path.relpath(a.ld, ROOT)} is stale for this build; "
                  "regenerate it with scripts/hot-text/generate.py")
 
 
