@@ -317,6 +317,13 @@ class Bench:
         # The variants compared in rows 1-5: clawinit as shipped, clawinit without the probe
         # server, and the peers.
         self.compared = [self.claw, self.claw_off] + self.peers
+        # --before BIN: another static clawinit (the build before a change) in the same rounds,
+        # so a change's before/after comes from one run, with the same busy spells for both.
+        self.claw_before = None
+        if a.before:
+            self.claw_before = Variant("clawinit-before", "clawinit before (probe on)", a.before,
+                                       ["--"], peer=False, probe_port=0)
+            self.compared.append(self.claw_before)
 
     def detect_probe(self):
         probe = Variant("probe-check", "clawinit (probe check)", self.args.clawinit, ["--"],
@@ -420,7 +427,7 @@ class Bench:
                     stamps = [int(x) for x in f.read().split()]
                 if len(stamps) == 2:
                     deltas[variant.key].append(stamps[1] - stamps[0])
-                elif variant in (self.claw, self.claw_off):
+                elif not variant.peer:
                     self.fail(f"startup: the child never ran under {variant.name}")
         base = Stats(deltas["baseline"])
         self.results[("startup", "baseline")] = base
@@ -1092,6 +1099,8 @@ def main():
     parser.add_argument("--testchild", required=True, help="the repo's testchild binary")
     parser.add_argument("--repo", required=True, help="git checkout (for the commit id)")
     parser.add_argument("--docs", help="markdown file to write the table into")
+    parser.add_argument("--before", help="a second static clawinit (before a change), run in the "
+                        "same rounds; its figures are listed per init, never written to --docs")
     args = parser.parse_args()
     if os.geteuid() != 0:
         sys.exit("bench: needs root (unshare --pid)")
@@ -1110,7 +1119,7 @@ def main():
         for failure in bench.failures:
             print(f"  - {failure}", file=sys.stderr)
         sys.exit(1)
-    if args.docs:
+    if args.docs and not args.before:
         write_docs(args.docs, generated)
         print(f"written into {args.docs}", file=sys.stderr)
 

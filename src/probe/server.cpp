@@ -225,6 +225,12 @@ void ProbeServer::close() {
     while (!m_sessions.empty()) m_sessions.front()->close();
 }
 
+bool ProbeServer::exit_awaited() const {
+    for (const auto& session : m_sessions)
+        if (session->waits_for_exit()) return true;
+    return false;
+}
+
 void ProbeServer::finish(const std::string& final_status) {
     boost::system::error_code ignored;
     m_acceptor.close(ignored);

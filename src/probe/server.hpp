@@ -55,6 +55,8 @@ public:
     // to zero as the answers are written.
     void finish(const std::string& final_status);
     std::size_t open_connections() const { return m_sessions.size(); }
+    // Whether a `GET /status?wait=exit` is held open: the final status is worth building.
+    bool exit_awaited() const;
 
 private:
     friend class ProbeSession;
