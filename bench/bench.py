@@ -401,7 +401,7 @@ class Bench:
         # run (2026-12-07, `--before` a copy of the same file). New instances per block spread
         # that luck over every init alike.
         blocks = self.plan["latency_blocks"]
-        self.log(f"signal latency: {n} x {len(active)} signals, round robin, in {blocks} blocks "
+        self.log(f"signal latency: {n} x {len(active)} signals, shuffled rounds, in {blocks} blocks "
                  "of fresh instances")
         for block in range(blocks):
             if block:
