@@ -18,9 +18,12 @@ BUILD_DIR/testchild is the default child (scripts/release.sh's tree has none bui
 suite's, build/testchild). Prints each figure beside its budget; docs/benchmarks.md ("Budgets")
 says how to move one on purpose.
 """
-import argparse, http.client, os, re, shutil, signal, socket, subprocess, sys, tempfile, time
+import argparse, os, re, shutil, signal, subprocess, sys, tempfile, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from bench import free_port, http_status, memory, wait_until  # noqa: E402  (the benchmark's own)
+
 SIGNALS, ORPHANS = 20, 200
 
 
@@ -34,20 +37,11 @@ def read_budgets(path):
     return budgets
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def wait_for(what, predicate, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.02)
-    sys.exit(f"budgets: timed out waiting for {what}")
+    try:
+        return wait_until(predicate, timeout, what, poll_s=0.02)
+    except RuntimeError as error:
+        sys.exit(f"budgets: {error}")
 
 
 class Pid1:
@@ -72,14 +66,6 @@ class Pid1:
         except OSError:
             return None
 
-    def get(self, path):
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
-        try:
-            connection.request("GET", path)
-            return connection.getresponse().status
-        finally:
-            connection.close()
-
     def children(self):
         with open(f"/proc/{self.pid}/task/{self.pid}/children") as f:
             return f.read().split()
@@ -89,7 +75,7 @@ class Pid1:
         return int(fields[7]) + int(fields[9])  # minflt, majflt
 
     def rss_kb(self):
-        return int(re.search(r"VmRSS:\s+(\d+)", open(f"/proc/{self.pid}/status").read())[1])
+        return memory(self.pid)["VmRSS"]
 
     def stop(self):
         os.kill(self.pid, signal.SIGTERM)
@@ -170,7 +156,7 @@ def rss(build, testchild):
             wait_for("the child to get SIGUSR2",
                      lambda: os.path.exists(record) and open(record).read().count("\n") >= n)
         for path in PROBE_PATHS:
-            init.get(path)
+            http_status(init.port, path)
         active = init.rss_kb()
         init.stop()
         return idle, active
