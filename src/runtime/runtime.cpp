@@ -106,7 +106,7 @@ int Runtime::run() {
     if (m_probe) m_probe->start();
     dispatch(Start{});
     // Start-up is over once what it queued has run: its code's page mappings go back (idle RSS
-    // 872 -> 616 kB; docs/benchmarks.md), and the steady state maps back only what it runs.
+    // 872 -> 484 kB; docs/benchmarks.md), and the steady state maps back only what it runs.
     boost::asio::post(m_io, [] {
         const std::size_t released = release_read_only_pages();
         log_event(

@@ -1,11 +1,12 @@
 """clawinit as PID 1 of a fresh PID namespace: spawn, forward, restart, stop, exit codes."""
 import os
+import re
 import signal
 import time
 import unittest
 
-from harness import (CHILD, PATIENCE, TIME_FACTOR, ClawinitTest, free_port, ns_pid, proc_state,
-                     wait_for)
+from harness import (CHILD, PATIENCE, TIME_FACTOR, ClawinitTest, free_port, get, ns_pid,
+                     proc_state, wait_for)
 
 FAST = ["--grace", "2s", "--probe-listen", "off"]
 
@@ -60,6 +61,36 @@ class Pid1(ClawinitTest):
         before = switches(run.pid)
         time.sleep(2)  # a window to observe, not a deadline: nothing should happen in it
         self.assertEqual(switches(run.pid), before, "an idle clawinit woke up")
+        run.signal(signal.SIGTERM)
+        self.assertExit(run, 0)
+
+    def test_start_up_code_is_unmapped_and_what_runs_next_maps_back(self):
+        # Once start-up is over clawinit unmaps its read-only segments (idle RSS: budgets in
+        # bench/budgets.txt); everything after must still run from the page cache: a forward,
+        # a probe, the stop.
+        port = free_port()
+        run = self.run_clawinit(["--probe-listen", f"127.0.0.1:{port}", "--log-level", "debug"],
+                                self.child("sleep"))
+        run.wait_events("start")
+        found = wait_for(lambda: re.search(r"start-up over: (\d+) kB", run.stderr()),
+                         what="the start_pages_released line")
+        # Every page of the executable's code and constants, none of its writable data: at
+        # least its r-xp mapping, less than all of its mappings.
+        exe = os.readlink(f"/proc/{run.pid}/exe")
+        sizes = {}
+        with open(f"/proc/{run.pid}/maps") as f:
+            for line in f:
+                fields = line.split()
+                if len(fields) >= 6 and fields[5] == exe:
+                    low, high = (int(x, 16) for x in fields[0].split("-"))
+                    sizes[fields[1]] = sizes.get(fields[1], 0) + (high - low) // 1024
+        released = int(found[1])
+        self.assertGreaterEqual(released, sizes["r-xp"], (sizes, run.stderr()))
+        self.assertLess(released, sum(sizes.values()), sizes)
+        run.signal(signal.SIGUSR1)
+        wait_for(lambda: [e for e in run.events("signal") if e[1] == "SIGUSR1"],
+                 what="SIGUSR1 forwarded after the release")
+        self.assertEqual(get(port, "/health")[0], 200)
         run.signal(signal.SIGTERM)
         self.assertExit(run, 0)
 
