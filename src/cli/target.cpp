@@ -1,5 +1,6 @@
 #include "cli/target.hpp"
 
+#include <dirent.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <signal.h>
@@ -10,11 +11,10 @@
 #include <charconv>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <memory>
 
 #include "cli/subcommands.hpp"
+#include "sys/process_tree.hpp"
 #include "sys/regular_file.hpp"
 
 namespace clawinit {
@@ -24,11 +24,10 @@ namespace {
 // A pid and a newline; anything much longer is not a pid file.
 constexpr std::size_t k_max_pid_file_size = 4096;
 
+// A /proc file; empty when the process is gone.
 std::string read_text(const std::string& path) {
-    std::ifstream in(path);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
+    constexpr std::size_t k_max_proc_file_size = 1024 * 1024;
+    return read_regular_file(path, k_max_proc_file_size).text;
 }
 
 std::string trim(std::string text) {
@@ -59,20 +58,16 @@ ProcessInfo process_info(pid_t pid) {
         info.argv.push_back(cmdline.substr(at, end - at));
         at = end + 1;
     }
-    // "pid (comm) state ppid ...": comm may hold spaces and parentheses; the last ')' ends it.
     const std::string stat = read_text(fmt::format("/proc/{}/stat", pid));
-    const std::size_t close = stat.rfind(')');
-    if (close != std::string::npos) {
-        std::istringstream rest(stat.substr(close + 1));
-        std::string state;
-        rest >> state >> info.ppid;
-    }
+    info.ppid = std::max<pid_t>(parent_from_stat(stat), 0);
     return info;
 }
 
+// "pid:[4026531836]"; empty when unreadable.
 std::string pid_namespace(const std::string& proc_entry) {
-    std::error_code ec;
-    return std::filesystem::read_symlink(proc_entry + "/ns/pid", ec).string();
+    char target[128];
+    const ssize_t n = ::readlink((proc_entry + "/ns/pid").c_str(), target, sizeof target);
+    return n > 0 ? std::string(target, static_cast<std::size_t>(n)) : std::string();
 }
 
 // The processes of this PID namespace (a host also sees its containers' processes, each with
@@ -80,13 +75,14 @@ std::string pid_namespace(const std::string& proc_entry) {
 std::vector<ProcessInfo> all_processes() {
     const std::string own_namespace = pid_namespace("/proc/self");
     std::vector<ProcessInfo> processes;
-    std::error_code ec;
-    for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
-        const std::string name = entry.path().filename().string();
+    const std::unique_ptr<DIR, int (*)(DIR*)> proc(::opendir("/proc"), ::closedir);
+    if (!proc) return processes;
+    while (const dirent* entry = ::readdir(proc.get())) {
+        const std::string_view name = entry->d_name;
         pid_t pid = 0;
         const auto [end, parse] = std::from_chars(name.data(), name.data() + name.size(), pid);
         if (parse != std::errc() || end != name.data() + name.size()) continue;
-        if (pid_namespace(entry.path().string()) != own_namespace) continue;
+        if (pid_namespace("/proc/" + std::string(name)) != own_namespace) continue;
         ProcessInfo info = process_info(pid);
         if (!info.comm.empty()) processes.push_back(std::move(info));
     }

@@ -8,7 +8,6 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
-#include <filesystem>
 
 #include "config/child_env.hpp"
 #include "config/signal_names.hpp"
@@ -17,6 +16,7 @@
 #include "runtime/fd_count.hpp"
 #include "runtime/final_status.hpp"
 #include "state/state_file.hpp"
+#include "sys/directories.hpp"
 #include "sys/process_tree.hpp"
 #include "sys/reaper.hpp"
 #include "sys/signals.hpp"
@@ -80,8 +80,7 @@ Runtime::Runtime(const Config& config, sigset_t child_mask, std::optional<UserId
               {{LogKey::pid, own}});
     if (!config.state_dir.empty()) {
         // Created if missing (a fresh volume's subdirectory); if that fails, saving warns.
-        std::error_code ignored;
-        std::filesystem::create_directories(config.state_dir, ignored);
+        make_directories(config.state_dir);
         LoadResult loaded = load_state(config.state_dir);
         if (!loaded.warning.empty())
             log_event(LogLevel::warn, "state_not_loaded", "state: " + loaded.warning,

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -14,8 +15,6 @@ namespace clawinit {
 
 namespace {
 
-// /proc/PID/stat is "pid (comm) state ppid ..."; comm may hold spaces and ')', so the ppid is
-// read after the last ')'.
 pid_t parent_of(pid_t pid) {
     char path[64];
     std::snprintf(path, sizeof path, "/proc/%d/stat", pid);
@@ -24,13 +23,7 @@ pid_t parent_of(pid_t pid) {
     char buffer[512];
     const std::size_t n = std::fread(buffer, 1, sizeof buffer - 1, file);
     std::fclose(file);
-    buffer[n] = '\0';
-    const char* close = std::strrchr(buffer, ')');
-    if (!close) return -1;
-    char state = 0;
-    int ppid = -1;
-    if (std::sscanf(close + 1, " %c %d", &state, &ppid) != 2) return -1;
-    return ppid;
+    return parent_from_stat(std::string_view(buffer, n));
 }
 
 std::vector<std::pair<pid_t, pid_t>> process_table() {
@@ -49,6 +42,20 @@ std::vector<std::pair<pid_t, pid_t>> process_table() {
 }
 
 }  // namespace
+
+pid_t parent_from_stat(std::string_view stat) {
+    const std::size_t close = stat.rfind(')');
+    if (close == std::string_view::npos) return -1;
+    // " S 1234 ...": one state letter between blanks, then the parent's pid.
+    std::string_view rest = stat.substr(close + 1);
+    if (rest.size() < 4 || rest[0] != ' ' || rest[2] != ' ') return -1;
+    rest.remove_prefix(3);
+    pid_t ppid = -1;
+    const auto [end, error] = std::from_chars(rest.data(), rest.data() + rest.size(), ppid);
+    if (error != std::errc() || (end != rest.data() + rest.size() && *end != ' ' && *end != '\n'))
+        return -1;
+    return ppid;
+}
 
 std::vector<pid_t> descendants_of(pid_t root, const std::vector<std::pair<pid_t, pid_t>>& parents) {
     std::multimap<pid_t, pid_t> children;

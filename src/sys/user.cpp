@@ -3,11 +3,10 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
-#include <fstream>
 #include <optional>
-#include <sstream>
 
 #include "config/value_error.hpp"
+#include "sys/regular_file.hpp"
 
 namespace clawinit {
 
@@ -58,11 +57,10 @@ void for_each_entry(std::string_view text, std::size_t min_fields, Visit visit) 
     }
 }
 
-std::string read_file(const char* path) {
-    std::ifstream in(path);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
+// A database clawinit cannot read is one without entries: the lookup then says "not in".
+std::string read_file(const std::string& path) {
+    constexpr std::size_t k_max_database_size = 64 * 1024 * 1024;
+    return read_regular_file(path, k_max_database_size).text;
 }
 
 }  // namespace
@@ -148,8 +146,7 @@ void set_user_database_root(std::string root) {
 
 UserIds resolve_user(std::string_view spec) {
     const std::string& root = user_database_root();
-    return resolve_user(spec, read_file((root + "etc/passwd").c_str()),
-                        read_file((root + "etc/group").c_str()));
+    return resolve_user(spec, read_file(root + "etc/passwd"), read_file(root + "etc/group"));
 }
 
 std::vector<std::string> user_environment(const UserIds& ids) {
