@@ -2,14 +2,14 @@
 # does all of this:
 #   dpkg --add-architecture arm64 && apt-get update
 #   apt-get install g++-aarch64-linux-gnu qemu-user-static
-#   apt-get download libyaml-cpp-dev:arm64 && dpkg-deb -x libyaml-cpp-dev_*_arm64.deb ROOT
+#   apt-get download libyaml-dev:arm64 && dpkg-deb -x libyaml-dev_*_arm64.deb ROOT
 #   cmake -S . -B build-arm64 -DCMAKE_TOOLCHAIN_FILE=cmake/toolchain-aarch64.cmake \
 #         -DCMAKE_BUILD_TYPE=MinSizeRel -DCLAWINIT_STATIC=ON \
-#         -DYAML_CPP_ARCHIVE=ROOT/usr/lib/aarch64-linux-gnu/libyaml-cpp.a
-# libyaml-cpp-dev:arm64 is unpacked, not installed: in bookworm it cannot be installed beside
-# libyaml-cpp-dev:amd64 (apt removes the native one, and the native build with it). yaml-cpp is
-# the only compiled library; its headers, and Boost, spdlog, fmt and doctest (used header-only),
-# are the same for every architecture in /usr/include. Targets run (doctest's test discovery,
+#         -DYAML_ARCHIVE=ROOT/usr/lib/aarch64-linux-gnu/libyaml.a
+# libyaml-dev:arm64 is unpacked, not installed: installing it would bring an arm64 libc onto
+# the machine, and only its archive is needed. libyaml is the only compiled library; its
+# header, and Boost, spdlog, fmt and doctest (used header-only), are the same for every
+# architecture in /usr/include. Targets run (doctest's test discovery,
 # ctest, the man page) through qemu-aarch64-static when it is installed. The dynamic test
 # binaries load the arm64 loader, libc and libstdc++ of the cross toolchain's own sysroot
 # (/usr/aarch64-linux-gnu, packages libc6-arm64-cross and libstdc++6-arm64-cross that

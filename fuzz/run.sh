@@ -35,7 +35,7 @@ for i in "${!sources[@]}"; do
 done | xargs -r -P"$(nproc)" -n2 sh -c "$cxx ${flags[*]} -c \"\$0\" -o \"\$1\""
 
 for target in $targets; do
-  "$cxx" "${flags[@]}" -fsanitize=fuzzer "fuzz/fuzz_$target.cpp" "${objects[@]}" -lyaml-cpp \
+  "$cxx" "${flags[@]}" -fsanitize=fuzzer "fuzz/fuzz_$target.cpp" "${objects[@]}" -lyaml \
     -o "$out/fuzz_$target"
 done
 

@@ -25,7 +25,7 @@ say() { printf '== release: %s\n' "$*"; }
 # --- packages -----------------------------------------------------------------------------
 # scripts/packages.txt's build and release groups.
 packages=($(bash scripts/packages.sh build release))
-# The arm64 yaml-cpp archive comes from Debian's arm64 package lists: this adds the arm64
+# The arm64 libyaml archive comes from Debian's arm64 package lists: this adds the arm64
 # architecture to THIS machine's dpkg (`dpkg --remove-architecture arm64` undoes it once no arm64
 # package is installed; the release installs none, it only downloads and unpacks one).
 dpkg --print-foreign-architectures | grep -qx arm64 || { say "adding the arm64 architecture to this machine's dpkg (dpkg --add-architecture arm64)"; dpkg --add-architecture arm64; }
@@ -33,19 +33,19 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-if [ ${#missing[@]} -gt 0 ] || ! apt-cache show libyaml-cpp-dev:arm64 >/dev/null 2>&1; then
+if [ ${#missing[@]} -gt 0 ] || ! apt-cache show libyaml-dev:arm64 >/dev/null 2>&1; then
   say "apt-get install ${missing[*]:-(arm64 package lists only)}"
   apt-get update -qq
   [ ${#missing[@]} -eq 0 ] || apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-# yaml-cpp for arm64, unpacked beside the build: bookworm's libyaml-cpp-dev:arm64 cannot be
-# installed together with the native libyaml-cpp-dev (apt would remove the native one).
+# libyaml for arm64, unpacked beside the build: only its static archive is needed, and
+# installing libyaml-dev:arm64 would install an arm64 libc on this machine with it.
 arm64_root=$repo/build-release-arm64-root
-if [ ! -f "$arm64_root/usr/lib/aarch64-linux-gnu/libyaml-cpp.a" ]; then
-  say "unpacking libyaml-cpp-dev:arm64 into $arm64_root"
+if [ ! -f "$arm64_root/usr/lib/aarch64-linux-gnu/libyaml.a" ]; then
+  say "unpacking libyaml-dev:arm64 into $arm64_root"
   rm -rf "$arm64_root" && mkdir -p "$arm64_root/deb"
-  (cd "$arm64_root/deb" && apt-get download libyaml-cpp-dev:arm64 >/dev/null 2>&1)
-  dpkg-deb -x "$arm64_root"/deb/libyaml-cpp-dev_*_arm64.deb "$arm64_root"
+  (cd "$arm64_root/deb" && apt-get download libyaml-dev:arm64 >/dev/null 2>&1)
+  dpkg-deb -x "$arm64_root"/deb/libyaml-dev_*_arm64.deb "$arm64_root"
 fi
 
 version=$(sed -n 's/^project(clawinit VERSION \([0-9][0-9.]*\).*/\1/p' CMakeLists.txt)
@@ -83,7 +83,7 @@ if grep -q 'hot-text link order: applied' build-release-amd64/configure.log; the
 fi
 # Tests ON (not built here): tests/qemu/run.sh builds unit_tests in this tree.
 build arm64 build-release-arm64 -DCMAKE_TOOLCHAIN_FILE="$repo/cmake/toolchain-aarch64.cmake" \
-  -DYAML_CPP_ARCHIVE="$arm64_root/usr/lib/aarch64-linux-gnu/libyaml-cpp.a" -DCLAWINIT_TESTS=ON
+  -DYAML_ARCHIVE="$arm64_root/usr/lib/aarch64-linux-gnu/libyaml.a" -DCLAWINIT_TESTS=ON
 
 # --- artifacts ------------------------------------------------------------------------------
 stage=$(mktemp -d)

@@ -56,11 +56,11 @@ def toolchain():
             return None
     fmt = define("/usr/include/fmt/core.h", "FMT_VERSION")
     boost = define("/usr/include/boost/version.hpp", "BOOST_VERSION")
-    yaml = first_line(["dpkg-query", "-W", "-f", "${Version}\n", "libyaml-cpp-dev"])
+    yaml = first_line(["dpkg-query", "-W", "-f", "${Version}\n", "libyaml-dev"])
     return [
         f" * Generated with: {first_line(['g++', '--version'])}; {first_line(['ld', '--version'])};",
         f" * {first_line(['ldd', '--version'])}; fmt {fmt // 10000 if fmt else '?'}.{fmt // 100 % 100 if fmt else '?'};"
-        f" Boost {boost // 100000 if boost else '?'}.{boost // 100 % 1000 if boost else '?'}; yaml-cpp {yaml}; {os.uname().machine}.",
+        f" Boost {boost // 100000 if boost else '?'}.{boost // 100 % 1000 if boost else '?'}; libyaml {yaml}; {os.uname().machine}.",
         " * Applied only with GCC 12 on x86-64 (cmake/hot-text.cmake); the hot_text_patterns test",
         " * (scripts/hot-text/check.py) fails when under 95 % of the patterns match the build.",
         " */",

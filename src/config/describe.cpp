@@ -1,14 +1,13 @@
 // help_text() and to_yaml() from config/load.hpp: both are generated from the option table,
 // so --help, the YAML keys and check-config's output cannot drift from the parser.
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
-#include <sstream>
 
 #include "config/child_env.hpp"
 #include "config/load.hpp"
 #include "config/options.hpp"
+#include "config/values.hpp"
 #include "config/warnings.hpp"
+#include "config/yaml_scalar.hpp"
 
 namespace clawinit {
 namespace {
@@ -61,15 +60,6 @@ std::string default_text(const OptionSpec& option) {
     return values.empty() ? "none" : join(values);
 }
 
-std::vector<std::string> words_of(std::string_view text) {
-    std::vector<std::string> words;
-    std::istringstream stream{std::string(text)};
-    for (std::string word; stream >> word;) {
-        words.push_back(word);
-    }
-    return words;
-}
-
 // Greedy word wrap of `words` (each kept whole); continuation lines start at the help column.
 void append_wrapped(std::string& out, std::string left, const std::vector<std::string>& words) {
     if (left.size() + 1 >= k_help_column) {
@@ -94,23 +84,6 @@ std::string option_line_left(const OptionSpec& option) {
     std::string left = option.short_flag != '\0' ? std::string("  -") + option.short_flag + ", --"
                                                  : std::string("      --");
     return left + std::string(option.name) + " " + std::string(option.placeholder);
-}
-
-template <typename Write>
-std::string emit(Write write) {
-    YAML::Emitter emitter;
-    write(emitter);
-    return emitter.c_str();
-}
-
-std::string yaml_list(const std::vector<std::string>& values) {
-    return emit([&](YAML::Emitter& out) {
-        out << YAML::Flow << YAML::BeginSeq;
-        for (const std::string& value : values) {
-            out << value;
-        }
-        out << YAML::EndSeq;
-    });
 }
 
 // A value on a comment line must not end the comment: the output loads back as a config.
@@ -184,18 +157,18 @@ std::string to_yaml(const Config& config) {
         const std::string key(option.name);
         const std::vector<std::string> values = option.get(config);
         if (option.repeat == Repeat::many) {
-            out += key + ": " + yaml_list(values) + "\n";
+            out += key + ": " + yaml_flow_list(values) + "\n";
             if (option.name == "env") {
                 out += environment_comment(config);
             }
         } else if (values.empty()) {
             out += "# " + key + ": (" + default_text(option) + ")\n";
         } else {
-            out += key + ": " + emit([&](YAML::Emitter& e) { e << values.front(); }) + "\n";
+            out += key + ": " + yaml_scalar(values.front()) + "\n";
         }
     }
     if (!config.command.empty()) {
-        out += "command: " + yaml_list(config.command) + "\n";
+        out += "command: " + yaml_flow_list(config.command) + "\n";
     }
     return out;
 }

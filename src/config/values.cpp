@@ -1,5 +1,6 @@
 #include "config/values.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <csignal>
 
@@ -112,6 +113,17 @@ std::pair<std::string_view, std::string_view> pair_value(std::string_view text,
         throw ValueError("bad mapping " + quoted(text) + " (use " + std::string(usage) + ")");
     }
     return {text.substr(0, colon), text.substr(colon + 1)};
+}
+
+std::vector<std::string> words_of(std::string_view text) {
+    constexpr std::string_view k_blanks = " \t\n\r\v\f";
+    std::vector<std::string> words;
+    for (std::size_t at = text.find_first_not_of(k_blanks); at != std::string_view::npos;) {
+        const std::size_t end = std::min(text.find_first_of(k_blanks, at), text.size());
+        words.emplace_back(text.substr(at, end - at));
+        at = text.find_first_not_of(k_blanks, end);
+    }
+    return words;
 }
 
 std::string choices_text(std::span<const std::string_view> names) {

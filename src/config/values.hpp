@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "config/config.hpp"
 #include "config/value_error.hpp"
@@ -38,6 +39,9 @@ struct Choice {
 
 // "a, b or c"
 std::string choices_text(std::span<const std::string_view> names);
+
+// The words of text, split at blanks (spaces, tabs, newlines): "a  b\nc" is a, b, c.
+std::vector<std::string> words_of(std::string_view text);
 
 template <typename E, std::size_t N>
 E choice_value(std::string_view text, const std::array<Choice<E>, N>& choices) {

@@ -28,7 +28,7 @@ cmake --build "$arm64" -j"$(nproc)" --target clawinit unit_tests
 file -L "$arm64/clawinit" | grep -q 'ARM aarch64' || { echo "tests/qemu/run.sh: $arm64/clawinit is not arm64" >&2; exit 2; }
 
 echo "== arm64 unit tests under $qemu"
-# The dynamic test binary (yaml-cpp linked in from the unpacked archive) loads the arm64
+# The dynamic test binary (libyaml linked in from the unpacked archive) loads the arm64
 # loader, libc and libstdc++ from the cross toolchain's sysroot: a bare machine has no
 # /lib/ld-linux-aarch64.so.1 (no libc6:arm64), so qemu is told where they are. Only here: the
 # clawinit below is static and must see the machine's paths as they are.

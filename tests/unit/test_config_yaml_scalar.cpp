@@ -1,0 +1,68 @@
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "config/yaml_scalar.hpp"
+#include "config/yaml_tree.hpp"
+
+using namespace clawinit;
+
+namespace {
+
+// What the config loader reads back for "v: TEXT".
+const YamlNode& value_of(const std::string& text) {
+    static YamlDocument document;
+    document = parse_yaml("v: " + text + "\n");
+    REQUIRE(document.root() != nullptr);
+    REQUIRE(document.root()->items.size() == 2);
+    return *document.root()->items[1];
+}
+
+}  // namespace
+
+TEST_CASE("plain where nothing could be misread") {
+    for (const char* value : {"8s", "SIGUSR1", "A=1", "SIGRTMIN+3", "TERM:0", "143:0", "-x",
+                              "--flag", "exec:test -f /tmp/x", "http://localhost:18789/readyz",
+                              "a#b", "caf\xc3\xa9", "back\\slash", "it's"}) {
+        CAPTURE(value);
+        CHECK(yaml_scalar(value) == value);
+    }
+}
+
+TEST_CASE("double-quoted, with escapes, where plain would read back as something else") {
+    CHECK(yaml_scalar("") == "\"\"");
+    CHECK(yaml_scalar("~") == "\"~\"");
+    CHECK(yaml_scalar("a, b") == "\"a, b\"");
+    CHECK(yaml_scalar("MULTI=a\nb") == "\"MULTI=a\\nb\"");
+    CHECK(yaml_scalar("say \"hi\"") == "say \"hi\"");  // a quote inside a plain value is text
+    CHECK(yaml_scalar("\"hi\"") == "\"\\\"hi\\\"\"");
+    CHECK(yaml_scalar("\x01") == "\"\\x01\"");
+}
+
+TEST_CASE("every value reads back as the same string, alone and in a flow list") {
+    const std::vector<std::string> values = {
+        "",       "~",    "null", "Null",        "NULL",
+        "-",      "- a",  "-x",   "a: b",        "a:b",
+        "a:",     ":",    "?",    "? a",         "a #b",
+        "a#b",    "#a",   " a",   "a ",          "a,b",
+        "[x",     "x]",   "{",    "}",           "\"q",
+        "'q",     "q'",   "\n",   "a\tb",        "\t",
+        "\r",     "\x01", "\x7f", "caf\xc3\xa9", "back\\slash",
+        "%x",     "@x",   "`x",   "!x",          "&x",
+        "*x",     "|",    ">",    "[::1]:9000",  "/var/lib/claw # not a comment",
+        "A=b: c", "--"};
+    for (const std::string& value : values) {
+        CAPTURE(value);
+        const YamlNode& alone = value_of(yaml_scalar(value));
+        CHECK(alone.kind == YamlNode::Kind::scalar);
+        CHECK(alone.text == value);
+        const YamlNode& list = value_of(yaml_flow_list({value, value}));
+        REQUIRE(list.kind == YamlNode::Kind::sequence);
+        REQUIRE(list.items.size() == 2);
+        CHECK(list.items[1]->kind == YamlNode::Kind::scalar);
+        CHECK(list.items[1]->text == value);
+    }
+    CHECK(yaml_flow_list({}) == "[]");
+    CHECK(yaml_flow_list({"a", "b c"}) == "[a, b c]");
+}
