@@ -215,7 +215,7 @@ TEST_CASE("an alias names an anchor defined before it, never the node it is in")
     CHECK(config.env == std::vector<std::string>{"A=1", "B=2"});
 }
 
-TEST_CASE("null is a missing value only when plain: `~`, `null` and nothing; quoted, it is text") {
+TEST_CASE("a plain null, ~ or nothing is a missing value, a quoted one is text") {
     TempDir dir;
     for (const char* value : {"", "~", "null", "Null", "NULL", "!!null x"}) {
         CAPTURE(value);
