@@ -118,7 +118,7 @@ std::string environment_comment(const Config& config) {
         const bool from_env = std::ranges::any_of(
             config.env, [&](const std::string& e) { return env_entry_name(e) == name; });
         const std::string change =
-            env_entry_removes(entry) ? std::string(name) + " removed" : on_one_line(entry);
+            env_entry_removes(entry) ? on_one_line(name) + " removed" : on_one_line(entry);
         out += "#   " + change + "  (" + (from_env ? std::string("env") : user) + ")\n";
     }
     return out;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <utility>
 
 namespace clawinit {
 namespace {
@@ -12,9 +13,37 @@ bool is_blank(char c) {
     return c == ' ' || c == '\t';
 }
 
+// One UTF-8 sequence at text[at]: its code point and length, or k_invalid and 1.
+constexpr char32_t k_invalid = 0xFFFFFFFF;
+std::pair<char32_t, std::size_t> decode(std::string_view text, std::size_t at) {
+    const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[at + i]); };
+    const unsigned char lead = byte(0);
+    if (lead < 0x80) return {lead, 1};
+    const std::size_t length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC2 ? 2 : 0;
+    if (length == 0 || lead > 0xF4 || at + length > text.size()) return {k_invalid, 1};
+    char32_t code = lead & (0x7F >> length);
+    for (std::size_t i = 1; i < length; ++i) {
+        if ((byte(i) & 0xC0) != 0x80) return {k_invalid, 1};
+        code = (code << 6) | (byte(i) & 0x3F);
+    }
+    constexpr char32_t k_smallest[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (code < k_smallest[length] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF))
+        return {k_invalid, 1};
+    return {code, length};
+}
+
+// What YAML reads as itself anywhere: not a control character, not a line break of its own
+// (NEL, LS, PS fold like newlines), not a byte-order mark or non-character.
+bool is_printable(char32_t code) {
+    if (code < 0x20) return false;
+    if (code >= 0x7F && code <= 0x9F) return false;  // DEL and the C1 controls, NEL among them
+    return code != 0x2028 && code != 0x2029 && code != 0xFEFF && code != 0xFFFE && code != 0xFFFF &&
+           code != k_invalid;
+}
+
 // What would read back as something else when written plain: null, an indicator that starts
 // another kind of node, a comment, flow punctuation (the value may sit in a flow list),
-// a "key: value" split, blanks the parser trims, bytes it refuses or folds.
+// a "key: value" split, blanks the parser trims, characters it refuses or folds.
 bool needs_quotes(std::string_view value) {
     constexpr std::array<std::string_view, 4> k_null_words = {"~", "null", "Null", "NULL"};
     if (value.empty() || std::ranges::find(k_null_words, value) != k_null_words.end()) return true;
@@ -25,20 +54,27 @@ bool needs_quotes(std::string_view value) {
     } else if (std::string_view("?:,[]{}#&*!|>'\"%@`").find(first) != std::string_view::npos) {
         return true;
     }
-    for (std::size_t i = 0; i < value.size(); ++i) {
-        const auto c = static_cast<unsigned char>(value[i]);
-        if (c < 0x20 || c == 0x7f) return true;
+    for (std::size_t i = 0; i < value.size();) {
+        const char c = value[i];
         if (c == ',' || c == '[' || c == ']' || c == '{' || c == '}') return true;
         if (c == '#' && is_blank(value[i - 1])) return true;  // i > 0: a first '#' is above
-        if (c == ':' && is_blank(value[i + 1])) return true;  // a last ':' is above
+        // "a: b" splits; libyaml refuses ":?" inside a flow list. (A last ':' is above.)
+        if (c == ':' && (is_blank(value[i + 1]) || value[i + 1] == '?')) return true;
+        const auto [code, length] = decode(value, i);
+        if (!is_printable(code)) return true;
+        i += length;
     }
     return false;
 }
 
+// YAML's own escapes where it has one; \x, \u for the rest. A byte that is not UTF-8 (from a
+// flag or the environment: a file's text is checked by the parser) can only be written as
+// the character of the same number, \xNN.
 std::string double_quoted(std::string_view value) {
     std::string out = "\"";
-    for (const char c : value) {
-        switch (c) {
+    for (std::size_t i = 0; i < value.size();) {
+        const auto [code, length] = decode(value, i);
+        switch (code) {
             case '"':
                 out += "\\\"";
                 break;
@@ -54,13 +90,26 @@ std::string double_quoted(std::string_view value) {
             case '\t':
                 out += "\\t";
                 break;
+            case 0x85:
+                out += "\\N";
+                break;
+            case 0x2028:
+                out += "\\L";
+                break;
+            case 0x2029:
+                out += "\\P";
+                break;
             default:
-                if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-                    out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
+                if (code == k_invalid) {
+                    out += fmt::format("\\x{:02x}", static_cast<unsigned char>(value[i]));
+                } else if (!is_printable(code)) {
+                    out += code <= 0xFF ? fmt::format("\\x{:02x}", static_cast<unsigned>(code))
+                                        : fmt::format("\\u{:04x}", static_cast<unsigned>(code));
                 } else {
-                    out += c;
+                    out.append(value.substr(i, length));
                 }
         }
+        i += length;
     }
     return out + "\"";
 }

@@ -172,3 +172,14 @@ TEST_CASE("to_yaml shows the child's environment: the user's HOME, USER, LOGNAME
                    "#   HOME=/  (user 4242: no passwd entry)\n"
                    "#   USER removed  (user 4242: no passwd entry)\n"));
 }
+
+TEST_CASE("an env name with a line break stays inside its comment (found by fuzz_yaml)") {
+    Config config;
+    config.env = {"A\n\n:B", "C\nD=1"};
+    const std::string yaml = to_yaml(config);
+    CHECK(contains(yaml, "#   A\\n\\n:B removed  (env)\n"));
+    CHECK(contains(yaml, "#   C\\nD=1  (env)\n"));
+    const std::string path = write_temp(yaml);
+    CHECK(load_file_only(path, {}).env == config.env);
+    std::filesystem::remove(path);
+}

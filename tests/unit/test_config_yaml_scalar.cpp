@@ -38,20 +38,32 @@ TEST_CASE("double-quoted, with escapes, where plain would read back as something
     CHECK(yaml_scalar("say \"hi\"") == "say \"hi\"");  // a quote inside a plain value is text
     CHECK(yaml_scalar("\"hi\"") == "\"\\\"hi\\\"\"");
     CHECK(yaml_scalar("\x01") == "\"\\x01\"");
+    CHECK(yaml_scalar("a\xc2\x85"
+                      "b") == "\"a\\Nb\"");
+    CHECK(yaml_scalar("\xef\xbb\xbf") == "\"\\ufeff\"");
+    // Not UTF-8 (a flag or the environment can hold it): the byte's number, never the byte.
+    CHECK(yaml_scalar("\xff") == "\"\\xff\"");
 }
 
 TEST_CASE("every value reads back as the same string, alone and in a flow list") {
     const std::vector<std::string> values = {
-        "",       "~",    "null", "Null",        "NULL",
-        "-",      "- a",  "-x",   "a: b",        "a:b",
-        "a:",     ":",    "?",    "? a",         "a #b",
-        "a#b",    "#a",   " a",   "a ",          "a,b",
-        "[x",     "x]",   "{",    "}",           "\"q",
-        "'q",     "q'",   "\n",   "a\tb",        "\t",
-        "\r",     "\x01", "\x7f", "caf\xc3\xa9", "back\\slash",
-        "%x",     "@x",   "`x",   "!x",          "&x",
-        "*x",     "|",    ">",    "[::1]:9000",  "/var/lib/claw # not a comment",
-        "A=b: c", "--"};
+        "", "~", "null", "Null", "NULL", "-", "- a", "-x", "a: b", "a:b", "a:", ":", "?", "? a",
+        "a #b", "a#b", "#a", " a", "a ", "a,b", "[x", "x]", "{", "}", "\"q", "'q", "q'", "\n",
+        "a\tb", "\t", "\r", "\x01", "\x7f", "caf\xc3\xa9", "back\\slash", "%x", "@x", "`x", "!x",
+        "&x", "*x", "|", ">", "[::1]:9000", "/var/lib/claw # not a comment", "A=b: c", "--",
+        // Line breaks of YAML's own (NEL, LS, PS; the fuzzer's first find), a byte-order mark, a
+        // C1 control, a non-character, and characters that are none of these.
+        "SI\xc2\x85"
+        "NT",
+        "a\xe2\x80\xa8"
+        "b",
+        "a\xe2\x80\xa9",
+        "\xef\xbb\xbf"
+        "x",
+        "\xc2\x80", "\xef\xbf\xbe",
+        "\xc2\xa0"
+        "x\xc2\xa0",
+        "\xf0\x9f\x90\xbe", "SIGHUP:?0", "a:?"};
     for (const std::string& value : values) {
         CAPTURE(value);
         const YamlNode& alone = value_of(yaml_scalar(value));
