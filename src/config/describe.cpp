@@ -86,21 +86,6 @@ std::string option_line_left(const OptionSpec& option) {
     return left + std::string(option.name) + " " + std::string(option.placeholder);
 }
 
-// A value on a comment line must not end the comment: the output loads back as a config.
-std::string on_one_line(std::string_view text) {
-    std::string out;
-    for (const char c : text) {
-        if (c == '\n') {
-            out += "\\n";
-        } else if (c == '\r') {
-            out += "\\r";
-        } else {
-            out += static_cast<unsigned char>(c) < 0x20 ? '?' : c;
-        }
-    }
-    return out;
-}
-
 // What the child's environment gets: the user switch's variables and `env`, merged, each with
 // where it came from. The merge and the user's HOME are easy to get wrong by eye.
 std::string environment_comment(const Config& config) {
@@ -117,8 +102,8 @@ std::string environment_comment(const Config& config) {
         const std::string_view name = env_entry_name(entry);
         const bool from_env = std::ranges::any_of(
             config.env, [&](const std::string& e) { return env_entry_name(e) == name; });
-        const std::string change =
-            env_entry_removes(entry) ? on_one_line(name) + " removed" : on_one_line(entry);
+        const std::string change = env_entry_removes(entry) ? yaml_comment_text(name) + " removed"
+                                                            : yaml_comment_text(entry);
         out += "#   " + change + "  (" + (from_env ? std::string("env") : user) + ")\n";
     }
     return out;

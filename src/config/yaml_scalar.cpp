@@ -120,6 +120,24 @@ std::string yaml_scalar(std::string_view value) {
     return needs_quotes(value) ? double_quoted(value) : std::string(value);
 }
 
+std::string yaml_comment_text(std::string_view text) {
+    std::string out;
+    for (std::size_t i = 0; i < text.size();) {
+        const auto [code, length] = decode(text, i);
+        if (code == '\n') {
+            out += "\\n";
+        } else if (code == '\r') {
+            out += "\\r";
+        } else if (code == '\t' || is_printable(code)) {
+            out.append(text.substr(i, length));
+        } else {
+            out += '?';
+        }
+        i += length;
+    }
+    return out;
+}
+
 std::string yaml_flow_list(const std::vector<std::string>& values) {
     std::string out = "[";
     for (const std::string& value : values) {

@@ -28,6 +28,14 @@ struct YamlNode {
 // The document's nodes; root() is null for a file with no document (empty, comments only).
 class YamlDocument {
 public:
+    YamlDocument() = default;
+    // Moved, never copied: a copy's nodes would point into the original's (a moved deque keeps
+    // its elements where they are).
+    YamlDocument(YamlDocument&&) = default;
+    YamlDocument& operator=(YamlDocument&&) = default;
+    YamlDocument(const YamlDocument&) = delete;
+    YamlDocument& operator=(const YamlDocument&) = delete;
+
     const YamlNode* root() const { return m_root; }
 
 private:

@@ -78,3 +78,17 @@ TEST_CASE("every value reads back as the same string, alone and in a flow list")
     CHECK(yaml_flow_list({}) == "[]");
     CHECK(yaml_flow_list({"a", "b c"}) == "[a, b c]");
 }
+
+TEST_CASE("comment text never ends its comment line and holds nothing YAML refuses") {
+    CHECK(yaml_comment_text("A=1\tx") == "A=1\tx");
+    CHECK(yaml_comment_text("a\nb\rc") == "a\\nb\\rc");
+    CHECK(yaml_comment_text("\x01\x7f") == "??");
+    CHECK(yaml_comment_text("T0\xe2\x80\xa9"
+                            "U") == "T0?U");  // PS: fuzz_yaml's find
+    CHECK(yaml_comment_text("\xc2\x85\xc2\x80\xe2\x80\xa8\xff") == "????");
+    CHECK(yaml_comment_text("caf\xc3\xa9") == "caf\xc3\xa9");
+    const std::string text = "v: 1 # " + yaml_comment_text("a\xe2\x80\xa9: b\xc2\x85- c\n");
+    const YamlDocument document = parse_yaml(text);
+    REQUIRE(document.root() != nullptr);
+    CHECK(document.root()->items.size() == 2);
+}
