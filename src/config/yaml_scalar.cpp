@@ -6,6 +6,9 @@
 #include <array>
 #include <utility>
 
+#include "config/yaml_tree.hpp"
+#include "json/escape.hpp"
+
 namespace clawinit {
 namespace {
 
@@ -45,8 +48,7 @@ bool is_printable(char32_t code) {
 // another kind of node, a comment, flow punctuation (the value may sit in a flow list),
 // a "key: value" split, blanks the parser trims, characters it refuses or folds.
 bool needs_quotes(std::string_view value) {
-    constexpr std::array<std::string_view, 4> k_null_words = {"~", "null", "Null", "NULL"};
-    if (value.empty() || std::ranges::find(k_null_words, value) != k_null_words.end()) return true;
+    if (is_null_word(value)) return true;
     if (is_blank(value.front()) || is_blank(value.back()) || value.back() == ':') return true;
     const char first = value.front();
     if (first == '-') {
@@ -67,51 +69,39 @@ bool needs_quotes(std::string_view value) {
     return false;
 }
 
-// YAML's own escapes where it has one; \x, \u for the rest. A byte that is not UTF-8 (from a
-// flag or the environment: a file's text is checked by the parser) can only be written as
-// the character of the same number, \xNN.
+// JSON's escapes are YAML's too (json_escape: `"`, `\`, \n, \r, \t); what JSON passes through
+// and YAML cannot hold raw gets one of YAML's: \N, \L, \P for its own line breaks, \xNN or
+// \uXXXX for the rest. A byte that is not UTF-8 (from a flag or the environment: a file's text
+// is checked by the parser) can only be written as the character of the same number, \xNN.
+std::string yaml_escape(char32_t code, unsigned char byte) {
+    switch (code) {
+        case 0x85:
+            return "\\N";
+        case 0x2028:
+            return "\\L";
+        case 0x2029:
+            return "\\P";
+        case k_invalid:
+            return fmt::format("\\x{:02x}", byte);
+        default:
+            return code <= 0xFF ? fmt::format("\\x{:02x}", static_cast<unsigned>(code))
+                                : fmt::format("\\u{:04x}", static_cast<unsigned>(code));
+    }
+}
+
 std::string double_quoted(std::string_view value) {
     std::string out = "\"";
+    std::size_t run = 0;  // where the text json_escape takes as it is begins
     for (std::size_t i = 0; i < value.size();) {
         const auto [code, length] = decode(value, i);
-        switch (code) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            case 0x85:
-                out += "\\N";
-                break;
-            case 0x2028:
-                out += "\\L";
-                break;
-            case 0x2029:
-                out += "\\P";
-                break;
-            default:
-                if (code == k_invalid) {
-                    out += fmt::format("\\x{:02x}", static_cast<unsigned char>(value[i]));
-                } else if (!is_printable(code)) {
-                    out += code <= 0xFF ? fmt::format("\\x{:02x}", static_cast<unsigned>(code))
-                                        : fmt::format("\\u{:04x}", static_cast<unsigned>(code));
-                } else {
-                    out.append(value.substr(i, length));
-                }
+        if (!is_printable(code) && code != '\n' && code != '\r' && code != '\t') {
+            out += json_escape(value.substr(run, i - run));
+            out += yaml_escape(code, static_cast<unsigned char>(value[i]));
+            run = i + length;
         }
         i += length;
     }
-    return out + "\"";
+    return out + json_escape(value.substr(run)) + "\"";
 }
 
 }  // namespace

@@ -14,9 +14,7 @@ namespace {
 bool is_null(const yaml_event_t& event, std::string_view text) {
     const auto* tag = reinterpret_cast<const char*>(event.data.scalar.tag);
     if (tag != nullptr) return std::string_view(tag) == YAML_NULL_TAG;
-    constexpr std::array<std::string_view, 5> k_null_words = {"", "~", "null", "Null", "NULL"};
-    return event.data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
-           std::ranges::find(k_null_words, text) != k_null_words.end();
+    return event.data.scalar.style == YAML_PLAIN_SCALAR_STYLE && is_null_word(text);
 }
 
 std::string text_of(const yaml_char_t* text) {
@@ -160,6 +158,11 @@ private:
 };
 
 }  // namespace
+
+bool is_null_word(std::string_view plain) {
+    constexpr std::array<std::string_view, 5> k_null_words = {"", "~", "null", "Null", "NULL"};
+    return std::ranges::find(k_null_words, plain) != k_null_words.end();
+}
 
 YamlDocument parse_yaml(std::string_view text) {
     YamlDocument document;

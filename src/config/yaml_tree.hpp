@@ -57,6 +57,10 @@ inline constexpr int k_max_yaml_depth = 64;
 // A config file has a few dozen values; this many is the wrong file (and bounds the tree).
 inline constexpr std::size_t k_max_yaml_nodes = 100'000;
 
+// Whether a plain scalar with this text is null, as YAML 1.1 (and yaml-cpp before libyaml) reads
+// it: `~`, `null`, `Null`, `NULL` or nothing. A quoted one is always text.
+bool is_null_word(std::string_view plain);
+
 // Throws YamlError: "invalid YAML: <libyaml's problem>", "nested too deeply to be a config
 // file", "a config file holds one YAML document, not several", "too many values to be a config
 // file", "invalid YAML: undefined alias 'NAME'".
