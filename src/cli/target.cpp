@@ -24,9 +24,10 @@ namespace {
 // A pid and a newline; anything much longer is not a pid file.
 constexpr std::size_t k_max_pid_file_size = 4096;
 
-// A /proc file; empty when the process is gone.
+// A /proc file; empty when the process is gone. cmdline holds the whole argument list, which
+// the stack limit allows to pass ARG_MAX's usual 2 MiB.
 std::string read_text(const std::string& path) {
-    constexpr std::size_t k_max_proc_file_size = 1024 * 1024;
+    constexpr std::size_t k_max_proc_file_size = 64 * 1024 * 1024;
     return read_regular_file(path, k_max_proc_file_size).text;
 }
 
