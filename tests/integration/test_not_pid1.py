@@ -66,6 +66,9 @@ class BehindAnInit(unittest.TestCase):
         done = self.client("restart", "--wait", "--probe", probe)
         self.assertEqual(done.returncode, 0, done.stdout + done.stderr)
         self.assertRegex(done.stdout, r"restarted: child pid \d+ -> \d+, ready after")
+        # restart --wait returns once clawinit has the new child (no ready check: running is
+        # ready); the child writes its start line after its exec, maybe a moment later.
+        wait_for(lambda: self.starts() >= 2, what="the new child's start line")
         self.assertEqual(self.starts(), 2)
         done = self.client("stop", "--wait", "--probe", probe)
         self.assertEqual(done.returncode, 0, done.stdout + done.stderr)
@@ -93,6 +96,9 @@ class BehindAnInit(unittest.TestCase):
         wait_for(lambda: self.starts() >= 1, what="the first pod member's child")
         done = self.client("restart", "--wait", "--probe", f"127.0.0.1:{ports[0]}")
         self.assertEqual(done.returncode, 0, done.stdout + done.stderr)
+        # restart --wait returns once clawinit has the new child (no ready check: running is
+        # ready); the child writes its start line after its exec, maybe a moment later.
+        wait_for(lambda: self.starts() >= 2, what="the new child's start line")
         self.assertEqual(self.starts(), 2)
         self.log = logs[1]
         self.assertEqual(self.starts(), 1, "the other clawinit was left alone")
